@@ -1,0 +1,211 @@
+using System.Text.Json;
+using Kefu.Core.Agents;
+using Kefu.Core.Common;
+using Kefu.Core.Customers;
+using Kefu.Core.Tickets;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+
+namespace Kefu.Data;
+
+public sealed class KefuDbContext(DbContextOptions<KefuDbContext> options)
+    : IdentityDbContext<KefuUser, IdentityRole<Guid>, Guid>(options)
+{
+    public const string ConversationCounter = "conversation";
+
+    public DbSet<Conversation> Conversations => Set<Conversation>();
+
+    public DbSet<Message> Messages => Set<Message>();
+
+    public DbSet<Customer> Customers => Set<Customer>();
+
+    public DbSet<CustomerIdentity> CustomerIdentities => Set<CustomerIdentity>();
+
+    public DbSet<Agent> Agents => Set<Agent>();
+
+    public DbSet<Team> Teams => Set<Team>();
+
+    public DbSet<Category> Categories => Set<Category>();
+
+    public DbSet<ActivityEntry> Activities => Set<ActivityEntry>();
+
+    public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
+
+    public DbSet<Counter> Counters => Set<Counter>();
+
+    public bool IsPostgres => Database.ProviderName == "Npgsql.EntityFrameworkCore.PostgreSQL";
+
+    /// <summary>Takes the next value of a counter in the current transaction (UPDATE … RETURNING locks the row).</summary>
+    public async Task<long> NextAsync(string counter, CancellationToken ct) =>
+        (await Database.SqlQuery<long>($"""UPDATE "Counters" SET "Value" = "Value" + 1 WHERE "Name" = {counter} RETURNING "Value" """)
+            .ToListAsync(ct)).Single();
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder builder)
+    {
+        if (!IsPostgres)
+        {
+            // SQLite cannot order or compare DateTimeOffset text; UTC ticks sort correctly.
+            builder.Properties<DateTimeOffset>().HaveConversion<UtcTicksConverter>();
+            builder.Properties<DateTimeOffset?>().HaveConversion<UtcTicksConverter>();
+        }
+    }
+
+    protected override void OnModelCreating(ModelBuilder b)
+    {
+        base.OnModelCreating(b);
+        if (IsPostgres)
+        {
+            b.HasPostgresExtension("pg_trgm");
+        }
+
+        b.Entity<KefuUser>().ToTable("Users");
+        b.Entity<IdentityRole<Guid>>().ToTable("Roles");
+        b.Entity<IdentityUserRole<Guid>>().ToTable("UserRoles");
+        b.Entity<IdentityUserClaim<Guid>>().ToTable("UserClaims");
+        b.Entity<IdentityUserLogin<Guid>>().ToTable("UserLogins");
+        b.Entity<IdentityUserToken<Guid>>().ToTable("UserTokens");
+        b.Entity<IdentityRoleClaim<Guid>>().ToTable("RoleClaims");
+
+        b.Entity<Counter>(e =>
+        {
+            e.HasKey(c => c.Name);
+            e.Property(c => c.Name).HasMaxLength(50);
+            e.HasData(new Counter { Name = ConversationCounter, Value = Conversation.FirstNumber - 1 });
+        });
+
+        b.Entity<Conversation>(e =>
+        {
+            e.HasKey(c => c.Id);
+            e.HasIndex(c => c.Number).IsUnique();
+            e.Property(c => c.Channel).HasConversion<string>().HasMaxLength(20);
+            e.Property(c => c.Status).HasConversion<string>().HasMaxLength(20);
+            e.Property(c => c.Priority).HasConversion<string>().HasMaxLength(20);
+            e.Property(c => c.Subject).HasMaxLength(Limits.Subject);
+            e.Property(c => c.Version).IsConcurrencyToken();
+            e.HasIndex(c => new { c.LastMessageAt, c.Id });
+            e.HasIndex(c => new { c.Status, c.LastMessageAt });
+            e.HasIndex(c => c.CustomerId);
+            e.HasIndex(c => c.AssigneeId);
+            e.HasIndex(c => c.TeamId);
+            e.HasIndex(c => c.CategoryId);
+            e.HasOne<Customer>().WithMany().HasForeignKey(c => c.CustomerId).OnDelete(DeleteBehavior.Restrict);
+            e.HasOne<Agent>().WithMany().HasForeignKey(c => c.AssigneeId).OnDelete(DeleteBehavior.Restrict);
+            e.HasOne<Team>().WithMany().HasForeignKey(c => c.TeamId).OnDelete(DeleteBehavior.Restrict);
+            e.HasOne<Category>().WithMany().HasForeignKey(c => c.CategoryId).OnDelete(DeleteBehavior.Restrict);
+            e.HasOne<Conversation>().WithMany().HasForeignKey(c => c.MergedIntoId).OnDelete(DeleteBehavior.Restrict);
+            Trigram(e.HasIndex(c => c.Subject));
+        });
+
+        b.Entity<Message>(e =>
+        {
+            e.HasKey(m => m.Id);
+            e.Property(m => m.Kind).HasConversion<string>().HasMaxLength(20);
+            e.Property(m => m.AuthorKind).HasConversion<string>().HasMaxLength(20);
+            e.Property(m => m.Text).HasMaxLength(Limits.MessageText);
+            e.Property(m => m.Html).HasMaxLength(Limits.MessageHtml);
+            e.Property(m => m.ClientMessageId).HasMaxLength(Limits.ClientMessageId);
+            e.Property(m => m.Attachments).HasConversion(Json<List<Attachment>>());
+            e.HasIndex(m => new { m.ConversationId, m.CreatedAt, m.Id });
+            e.HasIndex(m => m.ClientMessageId).IsUnique();
+            e.HasOne<Conversation>().WithMany().HasForeignKey(m => m.ConversationId).OnDelete(DeleteBehavior.Cascade);
+            Trigram(e.HasIndex(m => m.Text));
+        });
+
+        b.Entity<Customer>(e =>
+        {
+            e.HasKey(c => c.Id);
+            e.Property(c => c.Name).HasMaxLength(Limits.Name);
+            e.Property(c => c.Language).HasMaxLength(Limits.Language);
+            e.Property(c => c.Attributes).HasConversion(Json<Dictionary<string, string>>());
+            e.Property(c => c.Version).IsConcurrencyToken();
+            e.Ignore(c => c.DisplayName);
+            e.HasMany(c => c.Identities).WithOne().HasForeignKey(i => i.CustomerId).OnDelete(DeleteBehavior.Cascade);
+            e.HasIndex(c => new { c.UpdatedAt, c.Id });
+            e.HasOne<Customer>().WithMany().HasForeignKey(c => c.MergedIntoId).OnDelete(DeleteBehavior.Restrict);
+            Trigram(e.HasIndex(c => c.Name));
+        });
+
+        b.Entity<CustomerIdentity>(e =>
+        {
+            e.HasKey(i => i.Id);
+            e.Property(i => i.Kind).HasConversion<string>().HasMaxLength(20);
+            e.Property(i => i.Source).HasMaxLength(Limits.IdentitySource);
+            e.Property(i => i.Value).HasMaxLength(Limits.IdentityValue);
+            e.Ignore(i => i.Display);
+            e.HasIndex(i => new { i.Kind, i.Source, i.Value }).IsUnique();
+            Trigram(e.HasIndex(i => i.Value));
+        });
+
+        b.Entity<Agent>(e =>
+        {
+            e.HasKey(a => a.Id);
+            e.Property(a => a.Email).HasMaxLength(Limits.Email);
+            e.Property(a => a.DisplayName).HasMaxLength(Limits.Name);
+            e.Property(a => a.Role).HasConversion<string>().HasMaxLength(20);
+            e.Property(a => a.Language).HasMaxLength(Limits.Language);
+            e.Ignore(a => a.AsActor);
+            e.HasIndex(a => a.Email).IsUnique();
+        });
+
+        b.Entity<Team>(e =>
+        {
+            e.HasKey(t => t.Id);
+            e.Property(t => t.Name).HasMaxLength(Limits.Name);
+            e.Property(t => t.Description).HasMaxLength(Limits.Description);
+            e.HasIndex(t => t.Name).IsUnique();
+        });
+
+        b.Entity<Category>(e =>
+        {
+            e.HasKey(c => c.Id);
+            e.Property(c => c.Key).HasMaxLength(64);
+            e.Property(c => c.NameEn).HasMaxLength(Limits.Name);
+            e.Property(c => c.NameZh).HasMaxLength(Limits.Name);
+            e.HasIndex(c => c.Key).IsUnique();
+        });
+
+        b.Entity<ActivityEntry>(e =>
+        {
+            e.HasKey(a => a.Id);
+            e.Property(a => a.ActorKind).HasConversion<string>().HasMaxLength(20);
+            e.Property(a => a.ActorName).HasMaxLength(Limits.Name);
+            e.Property(a => a.EntityType).HasMaxLength(30);
+            e.Property(a => a.Action).HasMaxLength(40);
+            e.Property(a => a.Field).HasMaxLength(100);
+            e.HasIndex(a => new { a.EntityType, a.EntityId, a.At });
+        });
+
+        b.Entity<ApiToken>(e =>
+        {
+            e.HasKey(t => t.Id);
+            e.Property(t => t.Name).HasMaxLength(Limits.Name);
+            e.Property(t => t.Prefix).HasMaxLength(20);
+            e.Property(t => t.Hash).HasMaxLength(64);
+            e.HasIndex(t => t.Hash).IsUnique();
+            e.HasIndex(t => t.AgentId);
+            e.HasOne<Agent>().WithMany().HasForeignKey(t => t.AgentId).OnDelete(DeleteBehavior.Cascade);
+        });
+    }
+
+    /// <summary>A trigram index for substring search in any language (PostgreSQL; SQLite scans with LIKE).</summary>
+    private void Trigram<T>(IndexBuilder<T> index)
+    {
+        if (IsPostgres)
+        {
+            index.HasMethod("gin").HasOperators("gin_trgm_ops");
+        }
+    }
+
+    private static ValueConverter<T, string> Json<T>()
+        where T : new() =>
+        new(v => JsonSerializer.Serialize(v, JsonOptions), v => JsonSerializer.Deserialize<T>(v, JsonOptions) ?? new T());
+
+    private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web);
+
+    private sealed class UtcTicksConverter() : ValueConverter<DateTimeOffset, long>(
+        v => v.UtcTicks, v => new DateTimeOffset(v, TimeSpan.Zero));
+}
