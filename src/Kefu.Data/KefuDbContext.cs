@@ -108,7 +108,7 @@ public sealed class KefuDbContext(DbContextOptions<KefuDbContext> options)
             e.Property(m => m.Text).HasMaxLength(Limits.MessageText);
             e.Property(m => m.Html).HasMaxLength(Limits.MessageHtml);
             e.Property(m => m.ClientMessageId).HasMaxLength(Limits.ClientMessageId);
-            e.Property(m => m.Attachments).HasConversion(Json<List<Attachment>>());
+            e.Property(m => m.Attachments).HasConversion(Json<List<Attachment>>(), JsonComparer<List<Attachment>>());
             e.HasIndex(m => new { m.ConversationId, m.CreatedAt, m.Id });
             e.HasIndex(m => m.ClientMessageId).IsUnique();
             e.HasOne<Conversation>().WithMany().HasForeignKey(m => m.ConversationId).OnDelete(DeleteBehavior.Cascade);
@@ -120,7 +120,7 @@ public sealed class KefuDbContext(DbContextOptions<KefuDbContext> options)
             e.HasKey(c => c.Id);
             e.Property(c => c.Name).HasMaxLength(Limits.Name);
             e.Property(c => c.Language).HasMaxLength(Limits.Language);
-            e.Property(c => c.Attributes).HasConversion(Json<Dictionary<string, string>>());
+            e.Property(c => c.Attributes).HasConversion(Json<Dictionary<string, string>>(), JsonComparer<Dictionary<string, string>>());
             e.Property(c => c.Version).IsConcurrencyToken();
             e.Ignore(c => c.DisplayName);
             e.HasMany(c => c.Identities).WithOne().HasForeignKey(i => i.CustomerId).OnDelete(DeleteBehavior.Cascade);
@@ -203,6 +203,14 @@ public sealed class KefuDbContext(DbContextOptions<KefuDbContext> options)
     private static ValueConverter<T, string> Json<T>()
         where T : new() =>
         new(v => JsonSerializer.Serialize(v, JsonOptions), v => JsonSerializer.Deserialize<T>(v, JsonOptions) ?? new T());
+
+    /// <summary>Compares JSON-stored values by content, so changes inside them are saved.</summary>
+    private static ValueComparer<T> JsonComparer<T>()
+        where T : new() =>
+        new(
+            (a, b) => JsonSerializer.Serialize(a, JsonOptions) == JsonSerializer.Serialize(b, JsonOptions),
+            v => JsonSerializer.Serialize(v, JsonOptions).GetHashCode(),
+            v => JsonSerializer.Deserialize<T>(JsonSerializer.Serialize(v, JsonOptions), JsonOptions) ?? new T());
 
     private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web);
 

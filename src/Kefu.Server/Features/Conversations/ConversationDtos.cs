@@ -1,0 +1,39 @@
+using Kefu.Core.Customers;
+using Kefu.Core.Tickets;
+
+namespace Kefu.Server.Features.Conversations;
+
+public sealed record ConversationDto(
+    Guid Id, long Number, string Display, Channel Channel, string Subject, ConversationStatus Status, Priority Priority,
+    Guid? CategoryId, IReadOnlyList<string> Tags, Guid CustomerId, string CustomerName, Guid? AssigneeId, Guid? TeamId,
+    DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, DateTimeOffset LastMessageAt, DateTimeOffset? FirstResponseAt,
+    DateTimeOffset? ResolvedAt, DateTimeOffset? ClosedAt, Guid? MergedIntoId, int MessageCount, int Version)
+{
+    public static ConversationDto From(Conversation c, string customerName) => new(
+        c.Id, c.Number, Conversation.Display(c.Number), c.Channel, c.Subject, c.Status, c.Priority, c.CategoryId, c.Tags,
+        c.CustomerId, customerName, c.AssigneeId, c.TeamId, c.CreatedAt, c.UpdatedAt, c.LastMessageAt, c.FirstResponseAt,
+        c.ResolvedAt, c.ClosedAt, c.MergedIntoId, c.MessageCount, c.Version);
+}
+
+public sealed record MessageDto(
+    Guid Id, Guid ConversationId, MessageKind Kind, AuthorKind AuthorKind, Guid? AuthorId, string Text, string? Html,
+    IReadOnlyList<Attachment> Attachments, string? ClientMessageId, DateTimeOffset CreatedAt)
+{
+    public static MessageDto From(Message m) =>
+        new(m.Id, m.ConversationId, m.Kind, m.AuthorKind, m.AuthorId, m.Text, m.Html, m.Attachments, m.ClientMessageId, m.CreatedAt);
+}
+
+public sealed record ConversationDetail(ConversationDto Conversation, IReadOnlyList<MessageDto> Messages);
+
+public sealed record Page<T>(IReadOnlyList<T> Items, string? NextCursor);
+
+/// <summary>The customer of a new conversation, found by one identity or created with it.</summary>
+public sealed record CustomerRef(IdentityKind? Kind, string? Source, string? Value, string? Name, string? Language);
+
+public sealed record NewMessage(MessageKind? Kind, string? Text, string? Html, string? ClientMessageId, IReadOnlyList<Attachment>? Attachments);
+
+public sealed record CreateConversationRequest(
+    Channel? Channel, string? Subject, Guid? CustomerId, CustomerRef? Customer, NewMessage? Message,
+    Priority? Priority, Guid? CategoryId, IReadOnlyList<string>? Tags, Guid? AssigneeId, Guid? TeamId);
+
+public sealed record MergeRequest(Guid? TargetId);

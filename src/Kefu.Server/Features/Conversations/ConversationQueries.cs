@@ -1,0 +1,226 @@
+using System.Linq.Expressions;
+using Kefu.Core.Common;
+using Kefu.Core.Tickets;
+using Kefu.Data;
+using Microsoft.EntityFrameworkCore;
+
+namespace Kefu.Server.Features.Conversations;
+
+/// <summary>List filters. Assignee is "me", "none" or an agent id; Status may repeat.</summary>
+public sealed record ConversationFilter(
+    IReadOnlyList<ConversationStatus>? Status = null, string? Assignee = null, Guid? Team = null, Guid? Category = null,
+    string? Tag = null, Channel? Channel = null, Guid? Customer = null, Priority? Priority = null, string? Q = null,
+    int Limit = 25, string? Cursor = null, bool IncludeMerged = false);
+
+public static class ConversationQueries
+{
+    public const int MaxLimit = 100;
+
+    public static async Task<Result<Page<ConversationDto>>> ListAsync(KefuDbContext db, ConversationFilter filter, Guid me, CancellationToken ct)
+    {
+        var errors = new FieldErrors();
+        if (filter.Limit is < 1 or > MaxLimit)
+        {
+            errors.Add("limit", $"must be between 1 and {MaxLimit}.");
+        }
+
+        var cursor = Cursor.Decode(filter.Cursor);
+        if (filter.Cursor is not null && cursor is null)
+        {
+            errors.Add("cursor", "is not a cursor this server issued; start again without it.");
+        }
+
+        Guid? assignee = null;
+        var unassigned = false;
+        switch (filter.Assignee)
+        {
+            case null or "":
+                break;
+            case "me":
+                assignee = me;
+                break;
+            case "none":
+                unassigned = true;
+                break;
+            default:
+                if (Guid.TryParse(filter.Assignee, out var id))
+                {
+                    assignee = id;
+                }
+                else
+                {
+                    errors.Add("assignee", "must be \"me\", \"none\" or an agent id.");
+                }
+
+                break;
+        }
+
+        errors.MaxLength("q", filter.Q, 200);
+        if (errors.ToError() is { } invalid)
+        {
+            return invalid;
+        }
+
+        var query = db.Conversations.AsNoTracking();
+        if (!filter.IncludeMerged)
+        {
+            query = query.Where(c => c.MergedIntoId == null);
+        }
+
+        if (filter.Status is { Count: > 0 } statuses)
+        {
+            query = query.Where(c => statuses.Contains(c.Status));
+        }
+
+        if (assignee is not null)
+        {
+            query = query.Where(c => c.AssigneeId == assignee);
+        }
+
+        if (unassigned)
+        {
+            query = query.Where(c => c.AssigneeId == null);
+        }
+
+        if (filter.Team is { } team)
+        {
+            query = query.Where(c => c.TeamId == team);
+        }
+
+        if (filter.Category is { } category)
+        {
+            query = query.Where(c => c.CategoryId == category);
+        }
+
+        if (!string.IsNullOrWhiteSpace(filter.Tag))
+        {
+            var tag = filter.Tag.Trim().ToLowerInvariant();
+            query = query.Where(c => c.Tags.Contains(tag));
+        }
+
+        if (filter.Channel is { } channel)
+        {
+            query = query.Where(c => c.Channel == channel);
+        }
+
+        if (filter.Customer is { } customer)
+        {
+            query = query.Where(c => c.CustomerId == customer);
+        }
+
+        if (filter.Priority is { } priority)
+        {
+            query = query.Where(c => c.Priority == priority);
+        }
+
+        if (!string.IsNullOrWhiteSpace(filter.Q))
+        {
+            query = query.Where(Search(db, filter.Q.Trim()));
+        }
+
+        if (cursor is { } after)
+        {
+            query = query.Where(c => c.LastMessageAt < after.At || (c.LastMessageAt == after.At && c.Number < after.Number));
+        }
+
+        var rows = await query
+            .OrderByDescending(c => c.LastMessageAt).ThenByDescending(c => c.Number)
+            .Take(filter.Limit + 1)
+            .Select(c => new
+            {
+                Conversation = c,
+                Name = db.Customers.Where(x => x.Id == c.CustomerId).Select(x => x.Name).FirstOrDefault(),
+                Identity = db.CustomerIdentities.Where(i => i.CustomerId == c.CustomerId).OrderBy(i => i.Kind).Select(i => i.Value).FirstOrDefault(),
+            })
+            .ToListAsync(ct);
+        var items = rows.Take(filter.Limit).Select(r => ConversationDto.From(r.Conversation, r.Name ?? r.Identity ?? "")).ToList();
+        var next = rows.Count > filter.Limit ? Cursor.Encode(items[^1].LastMessageAt, items[^1].Number) : null;
+        return new Page<ConversationDto>(items, next);
+    }
+
+    /// <summary>A conversation by id or by number ("10042" or "#10042"), with its messages in order.</summary>
+    public static async Task<ConversationDetail?> GetAsync(KefuDbContext db, string idOrNumber, CancellationToken ct)
+    {
+        var query = db.Conversations.AsNoTracking();
+        Conversation? conversation;
+        if (Guid.TryParse(idOrNumber, out var id))
+        {
+            conversation = await query.FirstOrDefaultAsync(c => c.Id == id, ct);
+        }
+        else if (long.TryParse(idOrNumber.TrimStart('#'), out var number))
+        {
+            conversation = await query.FirstOrDefaultAsync(c => c.Number == number, ct);
+        }
+        else
+        {
+            return null;
+        }
+
+        if (conversation is null)
+        {
+            return null;
+        }
+
+        var messages = await db.Messages.AsNoTracking()
+            .Where(m => m.ConversationId == conversation.Id)
+            .OrderBy(m => m.CreatedAt).ThenBy(m => m.Id)
+            .ToListAsync(ct);
+        return new ConversationDetail(
+            ConversationDto.From(conversation, await ConversationCommands.CustomerNameAsync(db, conversation.CustomerId, ct)),
+            messages.Select(MessageDto.From).ToList());
+    }
+
+    /// <summary>
+    /// Substring search in any language over subject, message text (notes included), customer name and identities.
+    /// PostgreSQL serves ILIKE from trigram indexes; SQLite scans with LIKE (case-insensitive for ASCII).
+    /// </summary>
+    private static Expression<Func<Conversation, bool>> Search(KefuDbContext db, string q)
+    {
+        var pattern = "%" + q.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_") + "%";
+        long? number = long.TryParse(q.TrimStart('#'), out var n) ? n : null;
+        if (db.IsPostgres)
+        {
+            return c => c.Number == number
+                || EF.Functions.ILike(c.Subject, pattern, "\\")
+                || db.Messages.Any(m => m.ConversationId == c.Id && EF.Functions.ILike(m.Text, pattern, "\\"))
+                || db.Customers.Any(x => x.Id == c.CustomerId && EF.Functions.ILike(x.Name!, pattern, "\\"))
+                || db.CustomerIdentities.Any(i => i.CustomerId == c.CustomerId && EF.Functions.ILike(i.Value, pattern, "\\"));
+        }
+
+        return c => c.Number == number
+            || EF.Functions.Like(c.Subject, pattern, "\\")
+            || db.Messages.Any(m => m.ConversationId == c.Id && EF.Functions.Like(m.Text, pattern, "\\"))
+            || db.Customers.Any(x => x.Id == c.CustomerId && EF.Functions.Like(x.Name!, pattern, "\\"))
+            || db.CustomerIdentities.Any(i => i.CustomerId == c.CustomerId && EF.Functions.Like(i.Value, pattern, "\\"));
+    }
+}
+
+/// <summary>An opaque keyset cursor: the sort key of the last item of a page.</summary>
+public static class Cursor
+{
+    public static string Encode(DateTimeOffset at, long number) =>
+        Convert.ToBase64String(System.Text.Encoding.ASCII.GetBytes($"{at.UtcTicks}:{number}")).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+    public static (DateTimeOffset At, long Number)? Decode(string? cursor)
+    {
+        if (string.IsNullOrEmpty(cursor))
+        {
+            return null;
+        }
+
+        try
+        {
+            var padded = cursor.Replace('-', '+').Replace('_', '/');
+            padded += new string('=', (4 - padded.Length % 4) % 4);
+            var parts = System.Text.Encoding.ASCII.GetString(Convert.FromBase64String(padded)).Split(':');
+            return parts.Length == 2 && long.TryParse(parts[0], out var ticks) && long.TryParse(parts[1], out var number)
+                && ticks >= 0 && ticks <= DateTimeOffset.MaxValue.UtcTicks
+                ? (new DateTimeOffset(ticks, TimeSpan.Zero), number)
+                : null;
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,70 @@
+using Kefu.Core.Common;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Kefu.Server.Infrastructure;
+
+/// <summary>The one place where expected failures become RFC 9457 problem details.</summary>
+public static class Problems
+{
+    public static ProblemHttpResult From(Error error) => error switch
+    {
+        NotFound e => TypedResults.Problem(e.Message, statusCode: StatusCodes.Status404NotFound, title: "Not found"),
+        Invalid e => TypedResults.Problem(new HttpValidationProblemDetails(e.Fields.ToDictionary())
+        {
+            Status = StatusCodes.Status400BadRequest,
+            Title = "Invalid input",
+            Detail = e.Message + " " + string.Join(" ", e.Fields.Select(f => $"{f.Key}: {string.Join(" ", f.Value)}")),
+            Type = "https://tools.ietf.org/html/rfc9110#section-15.5.1",
+        }),
+        Conflict e => TypedResults.Problem(e.Message, statusCode: StatusCodes.Status409Conflict, title: "Conflict"),
+        Forbidden e => TypedResults.Problem(e.Message, statusCode: StatusCodes.Status403Forbidden, title: "Forbidden"),
+        _ => throw new InvalidOperationException($"Unmapped error {error.GetType().Name}"),
+    };
+
+    public static ProblemHttpResult Stale(int current) => TypedResults.Problem(
+        $"The resource was changed by someone else (it is now at version {current}). Reload it and apply your change again.",
+        statusCode: StatusCodes.Status409Conflict, title: "Concurrent update");
+}
+
+/// <summary>
+/// Malformed requests (bad JSON, wrong types, missing body) become 400 problem details with the field named;
+/// oversized bodies become 413; anything else is a bug: logged, and a 500 without internals.
+/// </summary>
+public sealed class ExceptionProblems(IProblemDetailsService problems, ILogger<ExceptionProblems> log) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext http, Exception exception, CancellationToken cancellationToken)
+    {
+        var (status, title, detail, errors) = exception switch
+        {
+            BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } =>
+                (413, "Request too large", "The request body is larger than the server accepts.", null),
+            BadHttpRequestException { InnerException: System.Text.Json.JsonException json } =>
+                (400, "Malformed JSON", "The request body is not valid JSON for this operation.", JsonErrors(json)),
+            BadHttpRequestException bad => (bad.StatusCode, "Bad request", bad.Message, null),
+            Microsoft.EntityFrameworkCore.DbUpdateConcurrencyException =>
+                (409, "Concurrent update", "The resource was changed by someone else. Reload it and apply your change again.", null),
+            _ => (500, "Unexpected error", "Something went wrong on our side; it has been logged.", (Dictionary<string, string[]>?)null),
+        };
+        if (status == 500)
+        {
+            log.LogError(exception, "Unhandled exception for {Method} {Path}", http.Request.Method, http.Request.Path);
+        }
+
+        http.Response.StatusCode = status;
+        ProblemDetails problem = errors is null
+            ? new ProblemDetails { Status = status, Title = title, Detail = detail }
+            : new HttpValidationProblemDetails(errors) { Status = status, Title = title, Detail = detail };
+        return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = http, ProblemDetails = problem, Exception = exception });
+    }
+
+    private static Dictionary<string, string[]> JsonErrors(System.Text.Json.JsonException json)
+    {
+        var path = json.Path is { Length: > 2 } p ? p.TrimStart('$', '.') : "body";
+        var message = json.InnerException?.Message ?? json.Message;
+        // System.Text.Json messages mention CLR types; keep the part a client can act on.
+        var cut = message.IndexOf(" Path:", StringComparison.Ordinal);
+        return new() { [path] = [cut > 0 ? message[..cut] : message] };
+    }
+}

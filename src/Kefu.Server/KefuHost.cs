@@ -1,0 +1,112 @@
+using System.Globalization;
+using Kefu.Data;
+using Kefu.Server.Components;
+using Kefu.Server.Features.Admin;
+using Kefu.Server.Features.Auth;
+using Kefu.Server.Features.Conversations;
+using Kefu.Server.Features.Customers;
+using Kefu.Server.Infrastructure;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.AspNetCore.Localization;
+using Microsoft.Extensions.Options;
+using MudBlazor.Services;
+using Scalar.AspNetCore;
+
+namespace Kefu.Server;
+
+public static class KefuHost
+{
+    /// <summary>Largest accepted request body (JSON API). Attachments are uploaded separately.</summary>
+    public const long MaxRequestBody = 1_048_576;
+
+    public static void AddKefu(this WebApplicationBuilder builder, bool startTasks)
+    {
+        var services = builder.Services;
+        builder.WebHost.UseStaticWebAssets();
+        builder.WebHost.ConfigureKestrel(o => o.Limits.MaxRequestBodySize = MaxRequestBody);
+
+        services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<AdminOptions>().BindConfiguration(AdminOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton(TimeProvider.System);
+
+        void Database(IServiceProvider sp, Microsoft.EntityFrameworkCore.DbContextOptionsBuilder o)
+        {
+            var options = sp.GetRequiredService<IOptions<DatabaseOptions>>().Value;
+            DatabaseSetup.Configure(o, options.Provider, options.ResolveConnectionString());
+        }
+
+        services.AddDbContextFactory<KefuDbContext>(Database);
+        services.AddDbContext<KefuDbContext>(Database, optionsLifetime: ServiceLifetime.Singleton);
+        services.AddScoped<AgentAccounts>();
+        if (startTasks)
+        {
+            services.AddHostedService<StartupTasks>();
+        }
+
+        services.AddKefuAuth();
+        services.Configure<JsonOptions>(o => Json.Configure(o.SerializerOptions));
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = c =>
+        {
+            c.ProblemDetails.Instance ??= c.HttpContext.Request.Path;
+            c.ProblemDetails.Extensions["traceId"] = c.HttpContext.TraceIdentifier;
+        });
+        services.AddExceptionHandler<ExceptionProblems>();
+        services.AddHealthChecks().AddCheck<DatabaseReadyCheck>("database", tags: ["ready"]);
+        services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
+        {
+            document.Info.Title = "Kefu API";
+            document.Info.Description = "Conversations, customers, teams, agents and categories. Authenticate with `Authorization: Bearer kefu_…` (an API token) or the sign-in cookie. Errors are RFC 9457 problem details.";
+            return Task.CompletedTask;
+        }));
+
+        services.AddLocalization(o => o.ResourcesPath = "Resources");
+        services.Configure<RequestLocalizationOptions>(o =>
+        {
+            CultureInfo[] cultures = [new("en"), new("zh-CN")];
+            o.DefaultRequestCulture = new RequestCulture("en");
+            o.SupportedCultures = cultures;
+            o.SupportedUICultures = cultures;
+            o.FallBackToParentUICultures = true;
+        });
+        services.AddRazorComponents().AddInteractiveServerComponents();
+        services.AddCascadingAuthenticationState();
+        services.AddMudServices();
+    }
+
+    public static void UseKefu(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.Use(RejectLargeBodies);
+        app.UseRequestLocalization();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseAntiforgery();
+
+        app.MapStaticAssets().AllowAnonymous();
+        app.MapOpenApi().AllowAnonymous();
+        app.MapScalarApiReference(o => o.WithTitle("Kefu API")).AllowAnonymous();
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") }).AllowAnonymous();
+
+        app.MapConversationEndpoints();
+        app.MapCustomerEndpoints();
+        app.MapAdminEndpoints();
+        app.MapApiTokenEndpoints();
+        app.MapAccountEndpoints();
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+    }
+
+    /// <summary>Refuses a declared oversized body before reading it (Kestrel also enforces the limit while streaming).</summary>
+    private static Task RejectLargeBodies(HttpContext http, Func<Task> next)
+    {
+        if (http.Request.ContentLength > MaxRequestBody && http.Request.Path.StartsWithSegments("/api"))
+        {
+            throw new BadHttpRequestException("Request body too large.", StatusCodes.Status413PayloadTooLarge);
+        }
+
+        return next();
+    }
+}

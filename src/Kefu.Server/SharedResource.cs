@@ -1,0 +1,6 @@
+namespace Kefu.Server;
+
+/// <summary>Marker for the UI strings in Resources/SharedResource*.resx (English and zh-CN).</summary>
+public sealed class SharedResource
+{
+}
