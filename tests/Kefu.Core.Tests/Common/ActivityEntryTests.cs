@@ -39,6 +39,17 @@ public sealed class ActivityEntryTests
     }
 
     [Fact]
+    public void Create_EmojiAtTruncationPoint_DoesNotSplitSurrogatePair()
+    {
+        // A lone high surrogate is not valid UTF-8: Npgsql refuses to write it (npgsql/npgsql#2751).
+        var value = new string('a', 999) + "😀😀";
+
+        var entry = ActivityEntry.Create(Actor.System, Now, "customer", ConversationId, "updated", new FieldChange("attributes.note", null, value));
+
+        Assert.Equal(new string('a', 999) + "…", entry.After);
+    }
+
+    [Fact]
     public void Updated_TwoChanges_OneEntryPerChange()
     {
         FieldChange[] changes = [new("priority", "normal", "high"), new("tags", "", "vip")];

@@ -73,6 +73,31 @@ public sealed class CustomerTests
     }
 
     [Fact]
+    public void Create_AttributeKeysCollidingAfterTrim_ReturnsInvalidInsteadOfThrowing()
+    {
+        var attributes = new Dictionary<string, string> { ["plan"] = "free", [" plan "] = "pro" };
+
+        var result = Customer.Create(AliceId, "Alice", null, attributes, null, Now);
+
+        var invalid = Assert.IsType<Invalid>(result.Error);
+        Assert.Equal(["attributes"], invalid.Fields.Keys);
+        Assert.Equal(["key 'plan' appears more than once (keys are trimmed)."], invalid.Fields["attributes"]);
+    }
+
+    [Fact]
+    public void Apply_AttributeKeysCollidingAfterTrim_ReturnsInvalidInsteadOfThrowing()
+    {
+        var c = NewCustomer(AliceId, attributes: new() { ["plan"] = "free" });
+
+        var result = c.Apply(new CustomerPatch(Attributes: new Dictionary<string, string> { ["plan"] = "pro", ["plan "] = "max" }), Now);
+
+        var invalid = Assert.IsType<Invalid>(result.Error);
+        Assert.Equal(["key 'plan' appears more than once (keys are trimmed)."], invalid.Fields["attributes"]);
+        Assert.Equal(new Dictionary<string, string> { ["plan"] = "free" }, c.Attributes);
+        Assert.Equal(1, c.Version);
+    }
+
+    [Fact]
     public void Apply_Attributes_OneFieldChangePerKeyInKeyOrder()
     {
         var c = NewCustomer(AliceId, attributes: new() { ["plan"] = "free", ["city"] = "Shanghai", ["orders"] = "3" });

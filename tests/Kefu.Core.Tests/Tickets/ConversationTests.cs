@@ -116,6 +116,17 @@ public sealed class ConversationTests
     }
 
     [Fact]
+    public void SubjectFrom_EmojiAtCut_DoesNotSplitSurrogatePair()
+    {
+        // A lone high surrogate is not valid UTF-8: Npgsql refuses to write it (npgsql/npgsql#2751).
+        var text = new string('a', 79) + "😀 is my parcel lost?";
+
+        var subject = Conversation.SubjectFrom(text);
+
+        Assert.Equal(new string('a', 79) + "…", subject);
+    }
+
+    [Fact]
     public void Apply_Subject_TrimsAndRecordsChange()
     {
         var c = OpenConversation();
