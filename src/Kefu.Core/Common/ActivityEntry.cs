@@ -49,5 +49,7 @@ public sealed class ActivityEntry
     public static IEnumerable<ActivityEntry> Updated(Actor actor, DateTimeOffset now, string entityType, Guid entityId, IEnumerable<FieldChange> changes) =>
         changes.Select(c => Create(actor, now, entityType, entityId, "updated", c));
 
-    private static string? Truncate(string? value) => value is { Length: > 1000 } ? value[..1000] + "…" : value;
+    // Never cut between the halves of a surrogate pair (an emoji): the lone half is not valid UTF-8.
+    private static string? Truncate(string? value) =>
+        value is { Length: > 1000 } ? value[..(char.IsHighSurrogate(value[999]) ? 999 : 1000)] + "…" : value;
 }

@@ -199,11 +199,17 @@ public sealed class Customer
                 errors.Add("attributes", $"must contain at most {Limits.MaxAttributes} attributes.");
             }
 
+            // Keys are stored trimmed, so "plan" and " plan " would collide (and ToDictionary would throw).
+            var trimmedKeys = new HashSet<string>(StringComparer.Ordinal);
             foreach (var (key, value) in attributes)
             {
                 if (string.IsNullOrWhiteSpace(key) || key.Length > Limits.AttributeKey)
                 {
                     errors.Add("attributes", $"keys must be 1 to {Limits.AttributeKey} characters.");
+                }
+                else if (!trimmedKeys.Add(key.Trim()))
+                {
+                    errors.Add("attributes", $"key '{key.Trim()}' appears more than once (keys are trimmed).");
                 }
                 else if (value is null || value.Length > Limits.AttributeValue)
                 {

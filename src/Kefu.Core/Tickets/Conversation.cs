@@ -98,7 +98,8 @@ public sealed class Conversation
     public static string SubjectFrom(string text)
     {
         var line = text.Trim().Split('\n', 2)[0].Trim();
-        return line.Length <= 80 ? line : line[..80] + "…";
+        // Never cut between the halves of a surrogate pair (an emoji): the lone half is not valid UTF-8.
+        return line.Length <= 80 ? line : line[..(char.IsHighSurrogate(line[79]) ? 79 : 80)] + "…";
     }
 
     public Result<IReadOnlyList<FieldChange>> Apply(ConversationPatch patch, DateTimeOffset now)
