@@ -54,12 +54,16 @@ public static class KefuHost
         });
         services.AddExceptionHandler<ExceptionProblems>();
         services.AddHealthChecks().AddCheck<DatabaseReadyCheck>("database", tags: ["ready"]);
-        services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
+        services.AddOpenApi(o =>
         {
-            document.Info.Title = "Kefu API";
-            document.Info.Description = "Conversations, customers, teams, agents and categories. Authenticate with `Authorization: Bearer kefu_…` (an API token) or the sign-in cookie. Errors are RFC 9457 problem details.";
-            return Task.CompletedTask;
-        }));
+            o.AddDocumentTransformer((document, _, _) =>
+            {
+                document.Info.Title = "Kefu API";
+                document.Info.Description = "Conversations, customers, teams, agents and categories. Authenticate with `Authorization: Bearer kefu_…` (an API token) or the sign-in cookie. Errors are RFC 9457 problem details.";
+                return Task.CompletedTask;
+            });
+            o.AddSchemaTransformer(OptionalSchema.TransformAsync);
+        });
 
         services.AddLocalization(o => o.ResourcesPath = "Resources");
         services.Configure<RequestLocalizationOptions>(o =>

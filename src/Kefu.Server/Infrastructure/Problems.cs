@@ -62,9 +62,12 @@ public sealed class ExceptionProblems(IProblemDetailsService problems, ILogger<E
     private static Dictionary<string, string[]> JsonErrors(System.Text.Json.JsonException json)
     {
         var path = json.Path is { Length: > 2 } p ? p.TrimStart('$', '.') : "body";
-        var message = json.InnerException?.Message ?? json.Message;
-        // System.Text.Json messages mention CLR types; keep the part a client can act on.
-        var cut = message.IndexOf(" Path:", StringComparison.Ordinal);
-        return new() { [path] = [cut > 0 ? message[..cut] : message] };
+        // System.Text.Json's messages name CLR types; say what a client can act on instead.
+        var message = json.Message.Contains("could not be converted", StringComparison.Ordinal)
+            ? "has a value of the wrong type or an unknown name; see the API reference for the allowed values."
+            : json.Message.Contains("could not be mapped", StringComparison.Ordinal)
+                ? "is not a field of this request."
+                : $"is not valid JSON (line {json.LineNumber + 1}, byte {json.BytePositionInLine + 1}).";
+        return new() { [path] = [message] };
     }
 }

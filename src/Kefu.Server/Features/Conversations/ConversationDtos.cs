@@ -1,3 +1,4 @@
+using Kefu.Core.Common;
 using Kefu.Core.Customers;
 using Kefu.Core.Tickets;
 
@@ -37,3 +38,23 @@ public sealed record CreateConversationRequest(
     Priority? Priority, Guid? CategoryId, IReadOnlyList<string>? Tags, Guid? AssigneeId, Guid? TeamId);
 
 public sealed record MergeRequest(Guid? TargetId);
+
+/// <summary>PATCH body: omitted fields stay unchanged; null clears assignee, team or category.</summary>
+public sealed record UpdateConversationRequest
+{
+    public Optional<string> Subject { get; init; }
+
+    public Optional<ConversationStatus> Status { get; init; }
+
+    public Optional<Priority> Priority { get; init; }
+
+    public Optional<Guid?> CategoryId { get; init; }
+
+    public Optional<IReadOnlyList<string>> Tags { get; init; }
+
+    public Optional<Guid?> AssigneeId { get; init; }
+
+    public Optional<Guid?> TeamId { get; init; }
+
+    public ConversationPatch ToPatch() => new(Subject, Status, Priority, CategoryId, Tags, AssigneeId, TeamId);
+}

@@ -80,7 +80,7 @@ public static class ConversationEndpoints
     }
 
     private static async Task<Results<Ok<ConversationDto>, ProblemHttpResult>> Update(
-        Guid id, ConversationPatch patch, HttpRequest request, KefuDbContext db, ClaimsPrincipal user, TimeProvider clock, CancellationToken ct)
+        Guid id, UpdateConversationRequest patch, HttpRequest request, KefuDbContext db, ClaimsPrincipal user, TimeProvider clock, CancellationToken ct)
     {
         var version = Wire.IfMatch(request);
         if (!version.IsOk)
@@ -88,7 +88,7 @@ public static class ConversationEndpoints
             return Problems.From(version.Error!);
         }
 
-        var result = await ConversationCommands.UpdateAsync(db, user.ToActor(), clock.GetUtcNow(), id, version.Value, patch, ct);
+        var result = await ConversationCommands.UpdateAsync(db, user.ToActor(), clock.GetUtcNow(), id, version.Value, patch.ToPatch(), ct);
         if (!result.IsOk)
         {
             return Problems.From(result.Error!);

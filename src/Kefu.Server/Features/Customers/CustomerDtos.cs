@@ -1,3 +1,4 @@
+using Kefu.Core.Common;
 using Kefu.Core.Customers;
 
 namespace Kefu.Server.Features.Customers;
@@ -21,3 +22,17 @@ public sealed record NewIdentity(IdentityKind? Kind, string? Source, string? Val
 
 public sealed record CreateCustomerRequest(
     string? Name, string? Language, IReadOnlyDictionary<string, string>? Attributes, IReadOnlyList<string>? Tags, IReadOnlyList<NewIdentity>? Identities);
+
+/// <summary>PATCH body: omitted fields stay unchanged; attributes and tags replace the whole set.</summary>
+public sealed record UpdateCustomerRequest
+{
+    public Optional<string?> Name { get; init; }
+
+    public Optional<string?> Language { get; init; }
+
+    public Optional<IReadOnlyDictionary<string, string>> Attributes { get; init; }
+
+    public Optional<IReadOnlyList<string>> Tags { get; init; }
+
+    public CustomerPatch ToPatch() => new(Name, Language, Attributes, Tags);
+}

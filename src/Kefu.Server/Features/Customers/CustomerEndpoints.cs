@@ -117,7 +117,7 @@ public static class CustomerEndpoints
     }
 
     private static async Task<Results<Ok<CustomerDto>, ProblemHttpResult>> Update(
-        Guid id, CustomerPatch patch, HttpRequest request, KefuDbContext db, ClaimsPrincipal user, TimeProvider clock, CancellationToken ct)
+        Guid id, UpdateCustomerRequest patch, HttpRequest request, KefuDbContext db, ClaimsPrincipal user, TimeProvider clock, CancellationToken ct)
     {
         var version = Wire.IfMatch(request);
         if (!version.IsOk)
@@ -125,7 +125,7 @@ public static class CustomerEndpoints
             return Problems.From(version.Error!);
         }
 
-        var result = await CustomerCommands.UpdateAsync(db, user.ToActor(), clock.GetUtcNow(), id, version.Value, patch, ct);
+        var result = await CustomerCommands.UpdateAsync(db, user.ToActor(), clock.GetUtcNow(), id, version.Value, patch.ToPatch(), ct);
         return Respond(result, request.HttpContext.Response);
     }
 
