@@ -3,6 +3,7 @@ using Kefu.Core.Agents;
 using Kefu.Core.Common;
 using Kefu.Core.Customers;
 using Kefu.Core.Tickets;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
@@ -13,7 +14,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Kefu.Data;
 
 public sealed class KefuDbContext(DbContextOptions<KefuDbContext> options)
-    : IdentityDbContext<KefuUser, IdentityRole<Guid>, Guid>(options)
+    : IdentityDbContext<KefuUser, IdentityRole<Guid>, Guid>(options), IDataProtectionKeyContext
 {
     public const string ConversationCounter = "conversation";
 
@@ -36,6 +37,9 @@ public sealed class KefuDbContext(DbContextOptions<KefuDbContext> options)
     public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
 
     public DbSet<Counter> Counters => Set<Counter>();
+
+    /// <summary>Cookie and antiforgery keys: kept with the data so restarts and several nodes share them.</summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     public bool IsPostgres => Database.ProviderName == "Npgsql.EntityFrameworkCore.PostgreSQL";
 

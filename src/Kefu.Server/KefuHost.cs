@@ -6,6 +6,7 @@ using Kefu.Server.Features.Auth;
 using Kefu.Server.Features.Conversations;
 using Kefu.Server.Features.Customers;
 using Kefu.Server.Infrastructure;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.AspNetCore.Localization;
@@ -38,6 +39,7 @@ public static class KefuHost
 
         services.AddDbContextFactory<KefuDbContext>(Database);
         services.AddDbContext<KefuDbContext>(Database, optionsLifetime: ServiceLifetime.Singleton);
+        services.AddDataProtection().SetApplicationName("Kefu").PersistKeysToDbContext<KefuDbContext>();
         services.AddScoped<AgentAccounts>();
         if (startTasks)
         {

@@ -94,6 +94,46 @@ public sealed class AgentUiTests(KefuServer server)
         await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/login"));
     }
 
+    [Fact]
+    public async Task FirstSignIn_OneTimePassword_MustChooseNewPasswordThenWorks()
+    {
+        var email = $"new-{Guid.NewGuid():N}@kefu.test";
+        var oneTime = await server.CreateAgentWithOneTimePasswordAsync(email, "New Agent");
+        await using var context = await server.Browser.NewContextAsync(new() { BaseURL = server.BaseUrl });
+        var page = await context.NewPageAsync();
+        await page.GotoAsync("/login");
+        await page.FillAsync("#email", email);
+        await page.FillAsync("#password", oneTime);
+        await page.GetByTestId("login-submit").ClickAsync();
+        await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/account/password"));
+
+        await page.FillAsync("#current", oneTime);
+        await page.FillAsync("#password", "new-secret-42x");
+        await page.FillAsync("#confirm", "different-42x");
+        await page.GetByTestId("password-submit").ClickAsync();
+        await Expect(page.GetByTestId("password-error")).ToBeVisibleAsync();
+
+        await page.FillAsync("#current", oneTime);
+        await page.FillAsync("#password", "new-secret-42x");
+        await page.FillAsync("#confirm", "new-secret-42x");
+        await page.GetByTestId("password-submit").ClickAsync();
+        await WaitInteractiveAsync(page);
+        await Expect(page.GetByTestId("current-agent")).ToHaveTextAsync("New Agent");
+
+        // The one-time password no longer works; the new one does.
+        await using var again = await server.Browser.NewContextAsync(new() { BaseURL = server.BaseUrl });
+        var second = await again.NewPageAsync();
+        await second.GotoAsync("/login");
+        await second.FillAsync("#email", email);
+        await second.FillAsync("#password", oneTime);
+        await second.GetByTestId("login-submit").ClickAsync();
+        await Expect(second.GetByTestId("login-error")).ToBeVisibleAsync();
+        await second.FillAsync("#email", email);
+        await second.FillAsync("#password", "new-secret-42x");
+        await second.GetByTestId("login-submit").ClickAsync();
+        await WaitInteractiveAsync(second);
+    }
+
     /// <summary>Interactive pages are prerendered first; wait for the live circuit before clicking.</summary>
     private static Task WaitInteractiveAsync(IPage page) =>
         Expect(page.Locator(".kefu-root[data-interactive=true]")).ToBeVisibleAsync();

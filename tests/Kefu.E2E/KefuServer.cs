@@ -79,6 +79,16 @@ public sealed class KefuServer : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("Admin:Name", "E2E Admin");
     }
 
+    /// <summary>Creates an agent the way an admin does without choosing a password: returns the one-time password.</summary>
+    public async Task<string> CreateAgentWithOneTimePasswordAsync(string email, string name)
+    {
+        await using var scope = Services.CreateAsyncScope();
+        var accounts = scope.ServiceProvider.GetRequiredService<Kefu.Server.Features.Admin.AgentAccounts>();
+        var created = await accounts.CreateAsync(Actor.System, DateTimeOffset.UtcNow,
+            new Kefu.Server.Features.Admin.CreateAgentRequest(email, name, Kefu.Core.Agents.AgentRole.Agent, [], "en", null), CancellationToken.None);
+        return created.Value.OneTimePassword!;
+    }
+
     /// <summary>Creates a conversation through the same command the API uses; returns its number.</summary>
     public async Task<long> CreateConversationAsync(string subject, string customerName, string email, string text, Channel channel = Channel.Email)
     {
