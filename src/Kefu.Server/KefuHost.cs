@@ -24,6 +24,14 @@ public static class KefuHost
     public static void AddKefu(this WebApplicationBuilder builder, bool startTasks)
     {
         var services = builder.Services;
+
+        // Hosted services start in registration order: the database must be migrated before anything reads it
+        // (the Data Protection key ring is loaded by its own hosted service).
+        if (startTasks)
+        {
+            services.AddHostedService<StartupTasks>();
+        }
+
         builder.WebHost.UseStaticWebAssets();
         builder.WebHost.ConfigureKestrel(o => o.Limits.MaxRequestBodySize = MaxRequestBody);
 
@@ -41,11 +49,6 @@ public static class KefuHost
         services.AddDbContext<KefuDbContext>(Database, optionsLifetime: ServiceLifetime.Singleton);
         services.AddDataProtection().SetApplicationName("Kefu").PersistKeysToDbContext<KefuDbContext>();
         services.AddScoped<AgentAccounts>();
-        if (startTasks)
-        {
-            services.AddHostedService<StartupTasks>();
-        }
-
         services.AddKefuAuth();
         services.Configure<JsonOptions>(o => Json.Configure(o.SerializerOptions));
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
