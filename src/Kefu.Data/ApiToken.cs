@@ -35,3 +35,17 @@ public sealed class Counter
 
     public long Value { get; set; }
 }
+
+/// <summary>An uploaded file, stored once per content (SHA-256) in the database so every node can serve it.</summary>
+public sealed class StoredFile
+{
+    public string Sha256 { get; set; } = "";
+
+    public string ContentType { get; set; } = "";
+
+    public long Size { get; set; }
+
+    public byte[] Content { get; set; } = [];
+
+    public DateTimeOffset CreatedAt { get; set; }
+}

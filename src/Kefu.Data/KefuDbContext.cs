@@ -1,8 +1,10 @@
 using System.Text.Json;
 using Kefu.Core.Agents;
+using Kefu.Core.Channels.Chat;
 using Kefu.Core.Common;
 using Kefu.Core.Customers;
 using Kefu.Core.Tickets;
+using Kefu.Core.Workspace;
 using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
@@ -37,6 +39,16 @@ public sealed class KefuDbContext(DbContextOptions<KefuDbContext> options)
     public DbSet<ApiToken> ApiTokens => Set<ApiToken>();
 
     public DbSet<Counter> Counters => Set<Counter>();
+
+    public DbSet<ChatInbox> ChatInboxes => Set<ChatInbox>();
+
+    public DbSet<ChatSession> ChatSessions => Set<ChatSession>();
+
+    public DbSet<CannedResponse> CannedResponses => Set<CannedResponse>();
+
+    public DbSet<Notification> Notifications => Set<Notification>();
+
+    public DbSet<StoredFile> Files => Set<StoredFile>();
 
     /// <summary>Cookie and antiforgery keys: kept with the data so restarts and several nodes share them.</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
@@ -152,7 +164,69 @@ public sealed class KefuDbContext(DbContextOptions<KefuDbContext> options)
             e.Property(a => a.Role).HasConversion<string>().HasMaxLength(20);
             e.Property(a => a.Language).HasMaxLength(Limits.Language);
             e.Ignore(a => a.AsActor);
+            e.Property(a => a.Presence).HasConversion<string>().HasMaxLength(20);
             e.HasIndex(a => a.Email).IsUnique();
+        });
+
+        b.Entity<ChatInbox>(e =>
+        {
+            e.HasKey(i => i.Id);
+            e.Property(i => i.Name).HasMaxLength(Limits.Name);
+            e.Property(i => i.TitleEn).HasMaxLength(Limits.Name);
+            e.Property(i => i.TitleZh).HasMaxLength(Limits.Name);
+            e.Property(i => i.GreetingEn).HasMaxLength(Limits.Description);
+            e.Property(i => i.GreetingZh).HasMaxLength(Limits.Description);
+            e.Property(i => i.Color).HasMaxLength(7);
+            e.Property(i => i.Position).HasConversion<string>().HasMaxLength(10);
+            e.Property(i => i.Secret).HasMaxLength(64);
+            e.HasOne<Team>().WithMany().HasForeignKey(i => i.TeamId).OnDelete(DeleteBehavior.SetNull);
+        });
+
+        b.Entity<ChatSession>(e =>
+        {
+            e.HasKey(s => s.Id);
+            e.Property(s => s.VisitorId).HasMaxLength(64);
+            e.Property(s => s.CurrentUrl).HasMaxLength(2000);
+            e.Property(s => s.Referrer).HasMaxLength(2000);
+            e.Property(s => s.Language).HasMaxLength(16);
+            e.Property(s => s.UserAgent).HasMaxLength(500);
+            e.Property(s => s.Ip).HasMaxLength(64);
+            e.Property(s => s.Pages).HasConversion(Json<List<PageVisit>>(), JsonComparer<List<PageVisit>>());
+            e.HasIndex(s => new { s.InboxId, s.VisitorId }).IsUnique();
+            e.HasIndex(s => s.ConversationId);
+            e.HasOne<ChatInbox>().WithMany().HasForeignKey(s => s.InboxId).OnDelete(DeleteBehavior.Cascade);
+            e.HasOne<Customer>().WithMany().HasForeignKey(s => s.CustomerId).OnDelete(DeleteBehavior.Restrict);
+            e.HasOne<Conversation>().WithMany().HasForeignKey(s => s.ConversationId).OnDelete(DeleteBehavior.SetNull);
+        });
+
+        b.Entity<CannedResponse>(e =>
+        {
+            e.HasKey(c => c.Id);
+            e.Property(c => c.Shortcut).HasMaxLength(40);
+            e.Property(c => c.Title).HasMaxLength(Limits.Name);
+            e.Property(c => c.Body).HasMaxLength(10_000);
+            e.HasIndex(c => c.TeamId);
+            e.HasIndex(c => c.OwnerId);
+            e.HasOne<Team>().WithMany().HasForeignKey(c => c.TeamId).OnDelete(DeleteBehavior.Cascade);
+            e.HasOne<Agent>().WithMany().HasForeignKey(c => c.OwnerId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        b.Entity<Notification>(e =>
+        {
+            e.HasKey(n => n.Id);
+            e.Property(n => n.Kind).HasConversion<string>().HasMaxLength(20);
+            e.Property(n => n.ActorName).HasMaxLength(Limits.Name);
+            e.Property(n => n.Preview).HasMaxLength(200);
+            e.HasIndex(n => new { n.AgentId, n.ReadAt, n.CreatedAt });
+            e.HasOne<Agent>().WithMany().HasForeignKey(n => n.AgentId).OnDelete(DeleteBehavior.Cascade);
+            e.HasOne<Conversation>().WithMany().HasForeignKey(n => n.ConversationId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        b.Entity<StoredFile>(e =>
+        {
+            e.HasKey(f => f.Sha256);
+            e.Property(f => f.Sha256).HasMaxLength(64);
+            e.Property(f => f.ContentType).HasMaxLength(Limits.ContentType);
         });
 
         b.Entity<Team>(e =>

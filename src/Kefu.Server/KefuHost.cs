@@ -6,6 +6,7 @@ using Kefu.Server.Features.Auth;
 using Kefu.Server.Features.Conversations;
 using Kefu.Server.Features.Customers;
 using Kefu.Server.Infrastructure;
+using Kefu.Server.Realtime;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http.Json;
@@ -50,6 +51,7 @@ public static class KefuHost
         services.AddDataProtection().SetApplicationName("Kefu").PersistKeysToDbContext<KefuDbContext>();
         services.AddScoped<AgentAccounts>();
         services.AddKefuAuth();
+        services.AddKefuRealtime(builder.Configuration);
         services.Configure<JsonOptions>(o => Json.Configure(o.SerializerOptions));
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.AddProblemDetails(o => o.CustomizeProblemDetails = c =>
@@ -105,6 +107,7 @@ public static class KefuHost
         app.MapAdminEndpoints();
         app.MapApiTokenEndpoints();
         app.MapAccountEndpoints();
+        app.MapKefuRealtime();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
     }
 

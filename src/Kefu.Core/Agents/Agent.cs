@@ -26,6 +26,14 @@ public static class Roles
     public static bool Includes(this AgentRole role, AgentRole required) => role >= required;
 }
 
+public enum Presence
+{
+    Offline,
+    Online,
+    Away,
+    OnBreak,
+}
+
 /// <summary>A member of the support team who signs in. Deactivated rather than deleted: history refers to them.</summary>
 public sealed class Agent
 {
@@ -49,6 +57,55 @@ public sealed class Agent
     public bool IsActive { get; private set; } = true;
 
     public DateTimeOffset CreatedAt { get; private set; }
+
+    /// <summary>What the agent says they are doing; only Online agents get new chats.</summary>
+    public Presence Presence { get; private set; }
+
+    public DateTimeOffset? PresenceChangedAt { get; private set; }
+
+    /// <summary>The last heartbeat of any open workspace; an agent silent for <see cref="HeartbeatTimeout"/> counts as offline.</summary>
+    public DateTimeOffset? LastSeenAt { get; private set; }
+
+    /// <summary>How many open chats the agent handles at once.</summary>
+    public int ChatCapacity { get; private set; } = 5;
+
+    public static readonly TimeSpan HeartbeatTimeout = TimeSpan.FromSeconds(90);
+
+    /// <summary>Online now: said so and a workspace is still open.</summary>
+    public bool IsAvailable(DateTimeOffset now) =>
+        IsActive && Presence == Presence.Online && LastSeenAt is { } seen && now - seen <= HeartbeatTimeout;
+
+    /// <summary>The presence others see: a closed workspace reads as offline whatever was chosen.</summary>
+    public Presence EffectivePresence(DateTimeOffset now) =>
+        IsActive && LastSeenAt is { } seen && now - seen <= HeartbeatTimeout ? Presence : Presence.Offline;
+
+    public FieldChange? SetPresence(Presence presence, DateTimeOffset now)
+    {
+        LastSeenAt = now;
+        if (presence == Presence)
+        {
+            return null;
+        }
+
+        var change = new FieldChange("presence", Presence.ToString(), presence.ToString());
+        Presence = presence;
+        PresenceChangedAt = now;
+        return change;
+    }
+
+    public void Heartbeat(DateTimeOffset now) => LastSeenAt = now;
+
+    public Result<FieldChange?> SetChatCapacity(int capacity)
+    {
+        if (capacity is < 0 or > 50)
+        {
+            return Invalid.Field("chatCapacity", "must be between 0 and 50.");
+        }
+
+        var change = capacity == ChatCapacity ? null : new FieldChange("chatCapacity", ChatCapacity.ToString(), capacity.ToString());
+        ChatCapacity = capacity;
+        return change;
+    }
 
     public Actor AsActor => Actor.Agent(Id, DisplayName);
 

@@ -20,17 +20,28 @@ public sealed class ApiTokenAuthentication(
 
     public static string NewSecret() => Prefix + Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).Replace('+', 'A').Replace('/', 'B').TrimEnd('=');
 
+    /// <summary>The bearer secret from the header, or for hubs from access_token (browsers cannot set WebSocket headers).</summary>
+    public static string? Secret(HttpRequest request)
+    {
+        var header = request.Headers.Authorization.ToString();
+        if (header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        {
+            return header["Bearer ".Length..].Trim();
+        }
+
+        return request.Path.StartsWithSegments("/hubs/agent") && request.Query["access_token"].ToString() is { Length: > 0 } token ? token : null;
+    }
+
     public static string Hash(string secret) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(secret)));
 
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
-        var header = Request.Headers.Authorization.ToString();
-        if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        var secret = Secret(Request);
+        if (secret is null)
         {
             return AuthenticateResult.NoResult();
         }
 
-        var secret = header["Bearer ".Length..].Trim();
         var hash = Hash(secret);
         var now = clock.GetUtcNow();
         await using var db = await dbs.CreateDbContextAsync(Context.RequestAborted);

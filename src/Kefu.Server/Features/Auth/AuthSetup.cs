@@ -14,7 +14,7 @@ public static class AuthSetup
     {
         services.AddAuthentication(Scheme)
             .AddPolicyScheme(Scheme, "Cookie or API token", o => o.ForwardDefaultSelector = http =>
-                http.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
+                ApiTokenAuthentication.Secret(http.Request) is not null
                     ? ApiTokenAuthentication.SchemeName
                     : IdentityConstants.ApplicationScheme)
             .AddScheme<AuthenticationSchemeOptions, ApiTokenAuthentication>(ApiTokenAuthentication.SchemeName, null)

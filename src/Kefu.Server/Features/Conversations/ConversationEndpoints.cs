@@ -4,6 +4,7 @@ using Kefu.Data;
 using Kefu.Core.Common;
 using Kefu.Server.Features.Auth;
 using Kefu.Server.Infrastructure;
+using Kefu.Server.Realtime;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
@@ -54,7 +55,7 @@ public static class ConversationEndpoints
     }
 
     private static async Task<Results<Created<ConversationDetail>, Ok<ConversationDetail>, ProblemHttpResult>> Create(
-        CreateConversationRequest request, KefuDbContext db, ClaimsPrincipal user, TimeProvider clock, CancellationToken ct)
+        CreateConversationRequest request, KefuDbContext db, ClaimsPrincipal user, TimeProvider clock, RealtimePublisher realtime, CancellationToken ct)
     {
         var result = await ConversationCommands.CreateAsync(db, user.ToActor(), clock.GetUtcNow(), request, ct);
         if (!result.IsOk)
@@ -63,6 +64,11 @@ public static class ConversationEndpoints
         }
 
         var (detail, created) = result.Value;
+        if (created)
+        {
+            await realtime.MessageCreatedAsync(detail.Conversation, detail.Messages[0]);
+        }
+
         return created ? TypedResults.Created($"/api/v1/conversations/{detail.Conversation.Id}", detail) : TypedResults.Ok(detail);
     }
 
@@ -80,7 +86,7 @@ public static class ConversationEndpoints
     }
 
     private static async Task<Results<Ok<ConversationDto>, ProblemHttpResult>> Update(
-        Guid id, UpdateConversationRequest patch, HttpRequest request, KefuDbContext db, ClaimsPrincipal user, TimeProvider clock, CancellationToken ct)
+        Guid id, UpdateConversationRequest patch, HttpRequest request, KefuDbContext db, ClaimsPrincipal user, TimeProvider clock, RealtimePublisher realtime, CancellationToken ct)
     {
         var version = Wire.IfMatch(request);
         if (!version.IsOk)
@@ -94,12 +100,13 @@ public static class ConversationEndpoints
             return Problems.From(result.Error!);
         }
 
+        await realtime.ConversationChangedAsync(result.Value);
         request.HttpContext.Response.Headers.ETag = Wire.ETag(result.Value.Version);
         return TypedResults.Ok(result.Value);
     }
 
     private static async Task<Results<Created<MessageDto>, Ok<MessageDto>, ProblemHttpResult>> AddMessage(
-        Guid id, NewMessage message, KefuDbContext db, ClaimsPrincipal user, TimeProvider clock, CancellationToken ct)
+        Guid id, NewMessage message, KefuDbContext db, ClaimsPrincipal user, TimeProvider clock, RealtimePublisher realtime, CancellationToken ct)
     {
         var result = await ConversationCommands.AddMessageAsync(db, user.ToActor(), clock.GetUtcNow(), id, message, ct);
         if (!result.IsOk)
@@ -108,14 +115,30 @@ public static class ConversationEndpoints
         }
 
         var (dto, created) = result.Value;
+        if (created && await ConversationQueries.SummaryAsync(db, id, ct) is { } conversation)
+        {
+            await realtime.MessageCreatedAsync(conversation, dto);
+        }
+
         return created ? TypedResults.Created($"/api/v1/conversations/{id}", dto) : TypedResults.Ok(dto);
     }
 
     private static async Task<Results<Ok<ConversationDto>, ProblemHttpResult>> Merge(
-        Guid id, MergeRequest request, KefuDbContext db, ClaimsPrincipal user, TimeProvider clock, CancellationToken ct)
+        Guid id, MergeRequest request, KefuDbContext db, ClaimsPrincipal user, TimeProvider clock, RealtimePublisher realtime, CancellationToken ct)
     {
         var result = await ConversationCommands.MergeAsync(db, user.ToActor(), clock.GetUtcNow(), id, request.TargetId, ct);
-        return result.IsOk ? TypedResults.Ok(result.Value) : Problems.From(result.Error!);
+        if (!result.IsOk)
+        {
+            return Problems.From(result.Error!);
+        }
+
+        await realtime.ConversationChangedAsync(result.Value);
+        if (await ConversationQueries.SummaryAsync(db, id, ct) is { } source)
+        {
+            await realtime.ConversationChangedAsync(source);
+        }
+
+        return TypedResults.Ok(result.Value);
     }
 
     private static async Task<Results<Ok<List<ActivityDto>>, ProblemHttpResult>> Activity(Guid id, KefuDbContext db, CancellationToken ct)

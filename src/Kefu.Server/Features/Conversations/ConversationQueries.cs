@@ -138,6 +138,13 @@ public static class ConversationQueries
         return new Page<ConversationDto>(items, next);
     }
 
+    /// <summary>One conversation without its messages (for events and lists).</summary>
+    public static async Task<ConversationDto?> SummaryAsync(KefuDbContext db, Guid id, CancellationToken ct)
+    {
+        var conversation = await db.Conversations.AsNoTracking().FirstOrDefaultAsync(c => c.Id == id, ct);
+        return conversation is null ? null : ConversationDto.From(conversation, await ConversationCommands.CustomerNameAsync(db, conversation.CustomerId, ct));
+    }
+
     /// <summary>A conversation by id or by number ("10042" or "#10042"), with its messages in order.</summary>
     public static async Task<ConversationDetail?> GetAsync(KefuDbContext db, string idOrNumber, CancellationToken ct)
     {
