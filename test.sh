@@ -5,12 +5,13 @@
 #   ./test.sh --filter Name~Foo    # extra arguments are passed to `dotnet test`
 #
 # What it does (idempotent: safe to run again, also while the services are up):
-#   1. installs missing Debian packages (postgresql, chromium, fonts-wqy-zenhei);
+#   1. installs missing Debian packages (postgresql, chromium, fonts-wqy-zenhei, redis-server);
 #   2. starts PostgreSQL on 127.0.0.1:5432 unless it already accepts connections;
 #   3. creates/updates the login role `kefu_test` (LOGIN CREATEDB) with a random
 #      password kept outside the repository in $KEFU_TEST_STATE/pg-password;
-#   4. exports KEFU_TEST_POSTGRES and KEFU_CHROMIUM for the tests;
-#   5. runs `dotnet test Kefu.slnx -c Release` and exits with its exit code.
+#   4. starts Redis on 127.0.0.1:6379 unless it already answers;
+#   5. exports KEFU_TEST_POSTGRES, KEFU_CHROMIUM and KEFU_TEST_REDIS for the tests;
+#   6. runs `dotnet test Kefu.slnx -c Release` and exits with its exit code.
 #
 # Environment knobs:
 #   KEFU_TEST_STATE=DIR       where local secrets live (default: $HOME/.kefu-test)
@@ -143,12 +144,24 @@ SQL
 # Placeholders for services added by later issues (not implemented yet).
 # ---------------------------------------------------------------------------
 
-# TODO(redis): install `redis-server`, start it bound to 127.0.0.1 (e.g.
-# `redis-server --bind 127.0.0.1 --port 6379 --daemonize yes` unless
-# `redis-cli -h 127.0.0.1 ping` already answers PONG), and export the
-# connection string the tests read (e.g. KEFU_TEST_REDIS=127.0.0.1:6379).
+# Redis for the SignalR backplane and the multi-node tests: bound to 127.0.0.1,
+# no persistence, its files under $STATE_DIR. Left running for later runs.
+REDIS_PORT=6379
 setup_redis() {
-  :
+  if redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping 2>/dev/null | grep -q PONG; then
+    log "Redis already answering on 127.0.0.1:${REDIS_PORT}"
+    return
+  fi
+  log "starting Redis on 127.0.0.1:${REDIS_PORT}"
+  mkdir -p "$STATE_DIR/redis"
+  redis-server --bind 127.0.0.1 --port "$REDIS_PORT" --daemonize yes --save '' --appendonly no \
+    --dir "$STATE_DIR/redis" --pidfile "$STATE_DIR/redis/redis.pid" --logfile "$STATE_DIR/redis/redis.log"
+  for _ in $(seq 1 50); do
+    redis-cli -h 127.0.0.1 -p "$REDIS_PORT" ping 2>/dev/null | grep -q PONG && { log "Redis ready on 127.0.0.1:${REDIS_PORT}"; return; }
+    sleep 0.2
+  done
+  tail -n 20 "$STATE_DIR/redis/redis.log" >&2 || true
+  die "Redis did not start"
 }
 
 # TODO(mail): install Postfix (SMTP) and Dovecot (IMAP), configure them to
@@ -171,6 +184,7 @@ flock 9
 
 ensure_packages "PostgreSQL" postgresql
 ensure_packages "Chromium" chromium fonts-wqy-zenhei
+ensure_packages "Redis" redis-server
 
 start_postgres
 PG_PASSWORD=$(pg_password)
@@ -184,6 +198,7 @@ exec 9>&-
 
 export KEFU_TEST_POSTGRES="Host=${PG_HOST};Port=${PG_PORT};Username=${PG_ROLE};Password=${PG_PASSWORD};Database=postgres"
 export KEFU_CHROMIUM=/usr/bin/chromium
+export KEFU_TEST_REDIS="127.0.0.1:${REDIS_PORT}"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1
 export DOTNET_NOLOGO=1
 
@@ -191,6 +206,7 @@ if [[ ${KEFU_TEST_SKIP_DOTNET:-0} == 1 ]]; then
   log "KEFU_TEST_SKIP_DOTNET=1: services ready, not running dotnet test"
   log "KEFU_TEST_POSTGRES=Host=${PG_HOST};Port=${PG_PORT};Username=${PG_ROLE};Password=<${STATE_DIR}/pg-password>;Database=postgres"
   log "KEFU_CHROMIUM=${KEFU_CHROMIUM}"
+  log "KEFU_TEST_REDIS=${KEFU_TEST_REDIS}"
   exit 0
 fi
 
