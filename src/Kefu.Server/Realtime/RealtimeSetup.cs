@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Kefu.Server.Infrastructure;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
@@ -24,7 +25,9 @@ public static class RealtimeSetup
     {
         services.AddOptions<RealtimeOptions>().BindConfiguration(RealtimeOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         var redis = configuration[$"{RealtimeOptions.Section}:Redis"];
-        var signalR = services.AddSignalR(o => o.MaximumReceiveMessageSize = 128 * 1024);
+        // Hubs speak the same JSON as the REST API (camelCase, snake_case enum names).
+        var signalR = services.AddSignalR(o => o.MaximumReceiveMessageSize = 128 * 1024)
+            .AddJsonProtocol(o => Json.Configure(o.PayloadSerializerOptions));
         if (string.IsNullOrWhiteSpace(redis))
         {
             services.AddSingleton(sp => new RealtimeBus(sp.GetRequiredService<ILogger<RealtimeBus>>()));
