@@ -58,6 +58,23 @@ public sealed class FieldErrors
         return this;
     }
 
+    /// <summary>Adds the field errors of another validation result; other errors are not field errors and are ignored.</summary>
+    public FieldErrors Include(Error? error)
+    {
+        if (error is Invalid invalid)
+        {
+            foreach (var (field, messages) in invalid.Fields)
+            {
+                foreach (var message in messages)
+                {
+                    Add(field, message);
+                }
+            }
+        }
+
+        return this;
+    }
+
     public Invalid? ToError() =>
         errors.Count == 0 ? null : new Invalid(errors.ToDictionary(e => e.Key, e => e.Value.ToArray(), StringComparer.Ordinal));
 }

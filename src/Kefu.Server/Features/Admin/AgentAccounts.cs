@@ -34,7 +34,7 @@ public sealed class AgentAccounts(KefuDbContext db, UserManager<KefuUser> users)
         var created = Agent.Create(Guid.CreateVersion7(now), request.Email, request.DisplayName, request.Role ?? AgentRole.Agent, request.TeamIds, request.Language, now);
         if (!created.IsOk || errors.ToError() is not null)
         {
-            return Combine(created.Error, errors);
+            return errors.Include(created.Error).ToError() ?? created.Error!;
         }
 
         var agent = created.Value;
@@ -89,7 +89,6 @@ public sealed class AgentAccounts(KefuDbContext db, UserManager<KefuUser> users)
         db.Activities.AddRange(ActivityEntry.Updated(actor, now, "agent", agent.Id, changes.Value));
         await db.SaveChangesAsync(ct);
         var user = await users.FindByIdAsync(id.ToString()) ?? throw new InvalidOperationException($"Agent {id} has no sign-in record.");
-        string? oneTime = null;
         if (request.Password is not null)
         {
             var reset = await users.RemovePasswordAsync(user);
@@ -111,7 +110,7 @@ public sealed class AgentAccounts(KefuDbContext db, UserManager<KefuUser> users)
 
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
-        return new CreatedAgent(AgentDto.From(agent), oneTime);
+        return new CreatedAgent(AgentDto.From(agent), null);
     }
 
     /// <summary>16 characters from an alphabet without look-alikes (no 0/O, 1/l/I).</summary>
@@ -135,20 +134,4 @@ public sealed class AgentAccounts(KefuDbContext db, UserManager<KefuUser> users)
 
     private static Invalid PasswordErrors(IdentityResult result) =>
         new(new Dictionary<string, string[]> { ["password"] = result.Errors.Select(e => e.Description).ToArray() });
-
-    private static Error Combine(Error? error, FieldErrors errors)
-    {
-        if (error is Invalid invalid)
-        {
-            foreach (var (field, messages) in invalid.Fields)
-            {
-                foreach (var message in messages)
-                {
-                    errors.Add(field, message);
-                }
-            }
-        }
-
-        return errors.ToError() ?? error!;
-    }
 }

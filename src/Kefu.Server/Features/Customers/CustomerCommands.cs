@@ -52,10 +52,7 @@ public static class CustomerCommands
     {
         var created = Customer.Create(Guid.CreateVersion7(now), request.Name, request.Language, request.Attributes, request.Tags, now);
         var errors = new FieldErrors();
-        if (!created.IsOk)
-        {
-            Merge(errors, created.Error!);
-        }
+        errors.Include(created.Error);
 
         var identities = request.Identities ?? [];
         if (identities.Count > MaxIdentities)
@@ -73,7 +70,7 @@ public static class CustomerCommands
             }
             else
             {
-                Merge(errors, identity.Error!);
+                errors.Include(identity.Error);
             }
         }
 
@@ -238,20 +235,6 @@ public static class CustomerCommands
         catch (DbUpdateException e) when (DbErrors.IsUniqueViolation(e))
         {
             return new Conflict("One of the identities was just added to another customer.");
-        }
-    }
-
-    private static void Merge(FieldErrors errors, Error error)
-    {
-        if (error is Invalid invalid)
-        {
-            foreach (var (field, messages) in invalid.Fields)
-            {
-                foreach (var message in messages)
-                {
-                    errors.Add(field, message);
-                }
-            }
         }
     }
 
