@@ -22,6 +22,9 @@ public static class KefuHost
     /// <summary>Largest accepted request body (JSON API). Attachments are uploaded separately.</summary>
     public const long MaxRequestBody = 1_048_576;
 
+    /// <summary>Where Kefu listens unless Urls, --urls or ASPNETCORE_URLS says otherwise: loopback only.</summary>
+    public const string DefaultUrl = "http://127.0.0.1:5080";
+
     public static void AddKefu(this WebApplicationBuilder builder, bool startTasks)
     {
         var services = builder.Services;
@@ -34,6 +37,11 @@ public static class KefuHost
         }
 
         builder.WebHost.UseStaticWebAssets();
+        if (string.IsNullOrEmpty(builder.Configuration["urls"]))
+        {
+            builder.WebHost.UseUrls(DefaultUrl);
+        }
+
         builder.WebHost.ConfigureKestrel(o => o.Limits.MaxRequestBodySize = MaxRequestBody);
 
         services.AddOptions<DatabaseOptions>().BindConfiguration(DatabaseOptions.Section).ValidateDataAnnotations().ValidateOnStart();
@@ -80,6 +88,11 @@ public static class KefuHost
             o.SupportedCultures = cultures;
             o.SupportedUICultures = cultures;
             o.FallBackToParentUICultures = true;
+            // Browsers say zh, zh-Hans, zh-TW…: all of them read the Chinese UI rather than English.
+            o.RequestCultureProviders.Insert(2, new CustomRequestCultureProvider(http =>
+                Task.FromResult(http.Request.Headers.AcceptLanguage.ToString().TrimStart().StartsWith("zh", StringComparison.OrdinalIgnoreCase)
+                    ? new ProviderCultureResult("zh-CN")
+                    : null)));
         });
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddCascadingAuthenticationState();
@@ -93,6 +106,7 @@ public static class KefuHost
         app.Use(RejectLargeBodies);
         app.UseRequestLocalization();
         app.UseAuthentication();
+        app.Use(AuthSetup.RequireNewPassword);
         app.UseAuthorization();
         app.UseAntiforgery();
 

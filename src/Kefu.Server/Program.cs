@@ -2,7 +2,14 @@ using Kefu.Server;
 
 // Verbs: (none) serve · migrate · seed --demo. Verb words are kept out of the configuration arguments.
 var (verb, options, rest) = Verbs.Parse(args);
-var builder = WebApplication.CreateBuilder(rest);
+// A published server started from another folder still finds its appsettings.json beside the executable.
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+{
+    Args = rest,
+    ContentRootPath = !File.Exists("appsettings.json") && File.Exists(Path.Combine(AppContext.BaseDirectory, "appsettings.json"))
+        ? AppContext.BaseDirectory
+        : null,
+});
 builder.AddKefu(startTasks: verb is null);
 var app = builder.Build();
 app.UseKefu();

@@ -107,6 +107,10 @@ public sealed class AgentUiTests(KefuServer server)
         await page.GetByTestId("login-submit").ClickAsync();
         await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/account/password"));
 
+        // Until a new password is chosen, the workspace is closed: every page leads back here.
+        await page.GotoAsync("/");
+        await Expect(page).ToHaveURLAsync(new System.Text.RegularExpressions.Regex("/account/password"));
+
         await page.FillAsync("#current", oneTime);
         await page.FillAsync("#password", "new-secret-42x");
         await page.FillAsync("#confirm", "different-42x");

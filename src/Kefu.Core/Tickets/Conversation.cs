@@ -132,6 +132,11 @@ public sealed class Conversation
             return new Conflict($"Conversation {Display(Number)} was merged and can no longer be changed.");
         }
 
+        if (Status == ConversationStatus.Closed && Differs(patch))
+        {
+            return new Conflict($"Conversation {Display(Number)} is closed and can no longer be changed; when the customer writes again, a new conversation starts.");
+        }
+
         if (errors.ToError() is { } invalid)
         {
             return invalid;
@@ -277,6 +282,15 @@ public sealed class Conversation
         target.Version++;
         return changes;
     }
+
+    private bool Differs(ConversationPatch patch) =>
+        (patch.Subject.HasValue && patch.Subject.Value?.Trim() != Subject)
+        || (patch.Status.HasValue && patch.Status.Value != Status)
+        || (patch.Priority.HasValue && patch.Priority.Value != Priority)
+        || (patch.CategoryId.HasValue && patch.CategoryId.Value != CategoryId)
+        || (patch.Tags.HasValue && !Common.Tags.Normalize(patch.Tags.Value ?? []).SequenceEqual(Tags))
+        || (patch.AssigneeId.HasValue && patch.AssigneeId.Value != AssigneeId)
+        || (patch.TeamId.HasValue && patch.TeamId.Value != TeamId);
 
     private FieldChange SetStatus(ConversationStatus to, DateTimeOffset now)
     {

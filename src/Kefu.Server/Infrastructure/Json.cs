@@ -29,8 +29,26 @@ public sealed class OptionalConverterFactory : JsonConverterFactory
     {
         public override bool HandleNull => true;
 
-        public override Optional<T> Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
-            new(true, reader.TokenType == JsonTokenType.Null ? default! : JsonSerializer.Deserialize<T>(ref reader, options)!);
+        private static readonly bool AcceptsNull = !typeof(T).IsValueType || Nullable.GetUnderlyingType(typeof(T)) is not null;
+
+        public override Optional<T> Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+        {
+            if (reader.TokenType == JsonTokenType.Null)
+            {
+                // null clears a field that can be empty; for priority or status it would silently mean "low"/"new".
+                return AcceptsNull ? new(true, default!) : throw new JsonException("null is not allowed for this field; omit it to leave it unchanged.");
+            }
+
+            try
+            {
+                return new(true, JsonSerializer.Deserialize<T>(ref reader, options)!);
+            }
+            catch (JsonException e)
+            {
+                // Without a path of its own, the serializer reports the error at this field rather than at "$".
+                throw new JsonException(e.Message.Split(" Path:")[0]);
+            }
+        }
 
         public override void Write(Utf8JsonWriter writer, Optional<T> value, JsonSerializerOptions options) =>
             JsonSerializer.Serialize(writer, value.Value, options);

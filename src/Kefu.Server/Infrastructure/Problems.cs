@@ -22,10 +22,6 @@ public static class Problems
         Forbidden e => TypedResults.Problem(e.Message, statusCode: StatusCodes.Status403Forbidden, title: "Forbidden"),
         _ => throw new InvalidOperationException($"Unmapped error {error.GetType().Name}"),
     };
-
-    public static ProblemHttpResult Stale(int current) => TypedResults.Problem(
-        $"The resource was changed by someone else (it is now at version {current}). Reload it and apply your change again.",
-        statusCode: StatusCodes.Status409Conflict, title: "Concurrent update");
 }
 
 /// <summary>
@@ -42,6 +38,10 @@ public sealed class ExceptionProblems(IProblemDetailsService problems, ILogger<E
                 (413, "Request too large", "The request body is larger than the server accepts.", null),
             BadHttpRequestException { InnerException: System.Text.Json.JsonException json } =>
                 (400, "Malformed JSON", "The request body is not valid JSON for this operation.", JsonErrors(json)),
+            BadHttpRequestException bad when BindingFailure(bad.Message) is { } field =>
+                (400, "Invalid input", $"{field}: has a value of the wrong type.", new Dictionary<string, string[]> { [field] = ["has a value of the wrong type."] }),
+            BadHttpRequestException bad when bad.Message.Contains("body", StringComparison.OrdinalIgnoreCase) && bad.Message.Contains("not provided", StringComparison.OrdinalIgnoreCase) =>
+                (400, "Invalid input", "body: is required: send a JSON object.", new Dictionary<string, string[]> { ["body"] = ["is required: send a JSON object."] }),
             BadHttpRequestException bad => (bad.StatusCode, "Bad request", bad.Message, null),
             Microsoft.EntityFrameworkCore.DbUpdateConcurrencyException =>
                 (409, "Concurrent update", "The resource was changed by someone else. Reload it and apply your change again.", null),
@@ -59,11 +59,20 @@ public sealed class ExceptionProblems(IProblemDetailsService problems, ILogger<E
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = http, ProblemDetails = problem, Exception = exception });
     }
 
+    /// <summary>The field of 'Failed to bind parameter "Nullable&lt;int&gt; Limit" from "abc"', as the API spells it (limit).</summary>
+    private static string? BindingFailure(string message)
+    {
+        var match = System.Text.RegularExpressions.Regex.Match(message, """^Failed to bind parameter "(?:[^"]*\s)?([A-Za-z0-9_]+)" from""");
+        return match.Success ? System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(match.Groups[1].Value) : null;
+    }
+
     private static Dictionary<string, string[]> JsonErrors(System.Text.Json.JsonException json)
     {
         var path = json.Path is { Length: > 2 } p ? p.TrimStart('$', '.') : "body";
         // System.Text.Json's messages name CLR types; say what a client can act on instead.
-        var message = json.Message.Contains("could not be converted", StringComparison.Ordinal)
+        var message = json.Message.StartsWith("null is not allowed", StringComparison.Ordinal)
+            ? json.Message.Split(" Path:")[0]
+            : json.Message.Contains("could not be converted", StringComparison.Ordinal)
             ? "has a value of the wrong type or an unknown name; see the API reference for the allowed values."
             : json.Message.Contains("could not be mapped", StringComparison.Ordinal)
                 ? "is not a field of this request."

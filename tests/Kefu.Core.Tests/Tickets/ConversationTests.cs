@@ -330,14 +330,27 @@ public sealed class ConversationTests
     }
 
     [Fact]
-    public void Apply_ClosedToOpen_ReturnsInvalidStatus()
+    public void Apply_ClosedToOpen_ReturnsConflictClosedIsFinal()
     {
         var c = ConversationIn(ConversationStatus.Closed);
 
         var result = c.Apply(new ConversationPatch(Status: ConversationStatus.Open), Now);
 
-        var invalid = Assert.IsType<Invalid>(result.Error);
-        Assert.StartsWith("cannot change from closed to open", invalid.Fields["status"].Single());
+        var conflict = Assert.IsType<Conflict>(result.Error);
+        Assert.Contains("is closed and can no longer be changed", conflict.Message);
+    }
+
+    [Fact]
+    public void Apply_ClosedPriorityOrTags_ReturnsConflictAndChangesNothing()
+    {
+        var c = ConversationIn(ConversationStatus.Closed);
+        var version = c.Version;
+
+        Assert.IsType<Conflict>(c.Apply(new ConversationPatch(Priority: Priority.Urgent), Now).Error);
+        Assert.IsType<Conflict>(c.Apply(new ConversationPatch(Tags: new[] { "late" }), Now).Error);
+
+        Assert.Equal(Priority.Normal, c.Priority);
+        Assert.Equal(version, c.Version);
     }
 
     [Fact]

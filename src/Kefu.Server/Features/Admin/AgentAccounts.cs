@@ -99,6 +99,8 @@ public sealed class AgentAccounts(KefuDbContext db, UserManager<KefuUser> users)
             }
 
             user.MustChangePassword = false;
+            await users.SetLockoutEndDateAsync(user, null);
+            await users.ResetAccessFailedCountAsync(user);
             db.Activities.Add(ActivityEntry.Create(actor, now, "agent", agent.Id, "password_set"));
         }
 

@@ -20,7 +20,7 @@ public static class AccountEndpoints
 
     private static async Task<IResult> Login(
         [FromForm] string? email, [FromForm] string? password, [FromForm] string? returnUrl,
-        SignInManager<KefuUser> signIn, KefuDbContext db, CancellationToken ct)
+        SignInManager<KefuUser> signIn, KefuDbContext db, HttpContext http, CancellationToken ct)
     {
         var back = LocalUrl(returnUrl);
         var user = string.IsNullOrWhiteSpace(email) ? null : await signIn.UserManager.FindByEmailAsync(email.Trim());
@@ -39,6 +39,12 @@ public static class AccountEndpoints
         if (!result.Succeeded)
         {
             return Results.LocalRedirect($"/login?error=invalid&returnUrl={Uri.EscapeDataString(back)}");
+        }
+
+        // The agent's own language setting applies unless they just chose one on the sign-in page.
+        if (!http.Request.Cookies.ContainsKey(CookieRequestCultureProvider.DefaultCookieName))
+        {
+            SetCultureCookie(http.Response, await db.Agents.Where(a => a.Id == user.Id).Select(a => a.Language).FirstAsync(ct));
         }
 
         return Results.LocalRedirect(user.MustChangePassword ? $"/account/password?returnUrl={Uri.EscapeDataString(back)}" : back);
@@ -62,14 +68,14 @@ public static class AccountEndpoints
 
         if (string.IsNullOrEmpty(password) || password != confirm)
         {
-            return Results.LocalRedirect("/account/password?error=mismatch");
+            return Results.LocalRedirect($"/account/password?error=mismatch&returnUrl={Uri.EscapeDataString(LocalUrl(returnUrl))}");
         }
 
         var result = await signIn.UserManager.ChangePasswordAsync(user, current ?? "", password);
         if (!result.Succeeded)
         {
             var code = result.Errors.Any(e => e.Code == "PasswordMismatch") ? "current" : "weak";
-            return Results.LocalRedirect($"/account/password?error={code}");
+            return Results.LocalRedirect($"/account/password?error={code}&returnUrl={Uri.EscapeDataString(LocalUrl(returnUrl))}");
         }
 
         user.MustChangePassword = false;
@@ -80,12 +86,14 @@ public static class AccountEndpoints
 
     private static IResult SetCulture(string? culture, string? returnUrl, HttpResponse response)
     {
-        var chosen = culture is "zh-CN" ? "zh-CN" : "en";
-        response.Cookies.Append(CookieRequestCultureProvider.DefaultCookieName,
-            CookieRequestCultureProvider.MakeCookieValue(new RequestCulture(chosen)),
-            new CookieOptions { Expires = DateTimeOffset.UtcNow.AddYears(1), IsEssential = true, SameSite = SameSiteMode.Lax, HttpOnly = false });
+        SetCultureCookie(response, culture);
         return Results.LocalRedirect(LocalUrl(returnUrl));
     }
+
+    private static void SetCultureCookie(HttpResponse response, string? culture) =>
+        response.Cookies.Append(CookieRequestCultureProvider.DefaultCookieName,
+            CookieRequestCultureProvider.MakeCookieValue(new RequestCulture(culture is "zh-CN" ? "zh-CN" : "en")),
+            new CookieOptions { Expires = DateTimeOffset.UtcNow.AddYears(1), IsEssential = true, SameSite = SameSiteMode.Lax, HttpOnly = false });
 
     private static string LocalUrl(string? url) =>
         !string.IsNullOrEmpty(url) && url.StartsWith('/') && !url.StartsWith("//", StringComparison.Ordinal) && !url.StartsWith("/\\", StringComparison.Ordinal) ? url : "/";

@@ -19,6 +19,11 @@ public sealed class AgentClaimsFactory(UserManager<KefuUser> users, IOptions<Ide
             identity.AddClaim(claim);
         }
 
+        if (user.MustChangePassword)
+        {
+            identity.AddClaim(new Claim(KefuClaims.MustChangePassword, "true"));
+        }
+
         return identity;
     }
 }

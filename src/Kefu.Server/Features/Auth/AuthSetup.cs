@@ -52,6 +52,7 @@ public static class AuthSetup
         });
 
         services.AddSingleton<IAuthorizationHandler, KefuRequirementHandler>();
+        services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationMiddlewareResultHandler, ForbiddenProblems>();
         services.AddAuthorization(Policies.Add);
     }
 
@@ -70,5 +71,34 @@ public static class AuthSetup
     }
 
     public static bool IsApi(HttpRequest request) =>
-        request.Path.StartsWithSegments("/api") || request.Path.StartsWithSegments("/health");
+        request.Path.StartsWithSegments("/api") || request.Path.StartsWithSegments("/health") || request.Path.StartsWithSegments("/hubs");
+
+    /// <summary>
+    /// An agent signed in with a one-time password may only choose a new one (or sign out): every other page
+    /// leads back to the password form, and the API answers 403.
+    /// </summary>
+    public static async Task RequireNewPassword(HttpContext http, Func<Task> next)
+    {
+        var path = http.Request.Path;
+        if (http.User.HasClaim(c => c.Type == KefuClaims.MustChangePassword)
+            && !path.StartsWithSegments("/account") && !path.StartsWithSegments("/_framework") && !path.StartsWithSegments("/_content")
+            && !Path.HasExtension(path.Value))
+        {
+            if (IsApi(http.Request))
+            {
+                http.Response.StatusCode = StatusCodes.Status403Forbidden;
+                await http.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+                {
+                    HttpContext = http,
+                    ProblemDetails = { Status = 403, Title = "Forbidden", Detail = "Choose a new password first: the one-time password only opens /account/password." },
+                });
+                return;
+            }
+
+            http.Response.Redirect($"/account/password?returnUrl={Uri.EscapeDataString(path + http.Request.QueryString)}");
+            return;
+        }
+
+        await next();
+    }
 }

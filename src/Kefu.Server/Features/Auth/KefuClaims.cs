@@ -10,6 +10,9 @@ public static class KefuClaims
     public const string Scope = "kefu:scope";
     public const string TokenName = "kefu:token";
 
+    /// <summary>Present while a one-time password has not been replaced: nothing but the password page is allowed.</summary>
+    public const string MustChangePassword = "kefu:must-change-password";
+
     public static Guid AgentId(this ClaimsPrincipal user) =>
         Guid.TryParse(user.FindFirstValue(ClaimTypes.NameIdentifier), out var id) ? id : throw new InvalidOperationException("The caller is not an agent.");
 
