@@ -258,6 +258,31 @@ public sealed class CustomerTests(Apps apps) : ServerTest(apps)
 
     [Theory]
     [MemberData(nameof(Providers))]
+    public async Task AddIdentity_New_AddsItAndOwnedElsewhere_Returns409(string db)
+    {
+        var app = await AppAsync(db);
+        var agent = await app.CreateAgentAsync();
+        var customer = await agent.Http.CreateCustomerAsync("Identities");
+        var other = await agent.Http.CreateCustomerAsync("Other");
+        var email = Api.Email();
+        var url = $"{Api.Customers}/{customer.Id}/identities";
+
+        var added = await agent.Http.PostJsonAsync(url, new { kind = "email", value = email.ToUpperInvariant() }).ReadAsync<CustomerDto>(HttpStatusCode.OK);
+        var again = await agent.Http.PostJsonAsync(url, new { kind = "email", value = email }).ReadAsync<CustomerDto>(HttpStatusCode.OK);
+        var taken = await agent.Http.PostJsonAsync($"{Api.Customers}/{other.Id}/identities", new { kind = "email", value = email }).ProblemAsync(HttpStatusCode.Conflict);
+
+        Assert.Contains(added.Identities, i => i.Value == email);
+        Assert.Equal(2, added.Identities.Count);
+        Assert.Equal(added.Version, again.Version);
+        Assert.Contains(customer.Id.ToString(), taken.Detail);
+        Assert.Single((await agent.Http.GetCustomerAsync(other.Id)).Identities);
+        (await agent.Http.PostJsonAsync(url, new { kind = "phone", value = "abc" }).ProblemAsync(HttpStatusCode.BadRequest)).Field("value");
+        (await agent.Http.PostJsonAsync(url, new { value = "x@y.z" }).ProblemAsync(HttpStatusCode.BadRequest)).Field("kind");
+        await agent.Http.PostJsonAsync($"{Api.Customers}/{Guid.NewGuid()}/identities", new { kind = "email", value = Api.Email() }).ProblemAsync(HttpStatusCode.NotFound);
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
     public async Task RemoveIdentity_Existing_RemovesItAndFreesTheValue(string db)
     {
         var app = await AppAsync(db);
@@ -389,6 +414,28 @@ public sealed class CustomerTests(Apps apps) : ServerTest(apps)
         Assert.Null(rest.NextCursor);
         await agent.Http.GetAsync($"{Api.Customers}/{Guid.NewGuid()}/conversations").ProblemAsync(HttpStatusCode.NotFound);
         (await agent.Http.GetAsync($"{Api.Customers}/{chat.CustomerId}/conversations?cursor=bad").ProblemAsync(HttpStatusCode.BadRequest)).Field("cursor");
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task Activity_OfACustomer_RecordsCreateUpdateAndIdentities(string db)
+    {
+        var app = await AppAsync(db);
+        var agent = await app.CreateAgentAsync();
+        var customer = await agent.Http.CreateCustomerAsync("Before");
+        await agent.Http.PatchJsonAsync($"{Api.Customers}/{customer.Id}", new { name = "After", attributes = new Dictionary<string, string> { ["tier"] = "1" } })
+            .ExpectAsync(HttpStatusCode.OK);
+        var email = Api.Email();
+        await agent.Http.PostJsonAsync($"{Api.Customers}/{customer.Id}/identities", new { kind = "email", value = email }).ExpectAsync(HttpStatusCode.OK);
+
+        var activity = await agent.Http.ActivityAsync($"{Api.Customers}/{customer.Id}/activity");
+
+        Assert.Equal("created", activity[0].Action);
+        Assert.Contains(activity, a => a is { Action: "updated", Field: "name", Before: "Before", After: "After" });
+        Assert.Contains(activity, a => a is { Action: "updated", Field: "attributes.tier", Before: null, After: "1" });
+        Assert.Contains(activity, a => a.Action == "identity_added" && a.After == $"email:{email}");
+        Assert.All(activity, a => Assert.Equal(agent.Id, a.ActorId));
+        await agent.Http.GetAsync($"{Api.Customers}/{Guid.NewGuid()}/activity").ProblemAsync(HttpStatusCode.NotFound);
     }
 
     private static async Task<List<Guid>> PageAllAsync(HttpClient http, string query)
