@@ -242,6 +242,29 @@ public sealed class CustomerTests(Apps apps) : ServerTest(apps)
         Assert.Equal(ids.AsEnumerable().Reverse(), seen);
     }
 
+    /// <summary>Regression: the customer cursor held only UpdatedAt, so customers sharing the last timestamp of a page were skipped.</summary>
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task List_CustomersWithEqualUpdatedAt_AreNotSkippedAcrossPages(string db)
+    {
+        var app = await AppAsync(db);
+        var agent = await app.CreateAgentAsync();
+        var marker = "tie" + Unique.Id();
+        var at = new DateTimeOffset(2024, 5, 18, 8, 30, 0, TimeSpan.Zero).AddTicks(Random.Shared.Next(0, 1_000_000) * 10);
+        var ids = await app.DbAsync(async d =>
+        {
+            var created = Enumerable.Range(0, 7).Select(i => Customer.Create(Guid.CreateVersion7(), $"{marker} {i}", null, null, null, at).Value).ToList();
+            d.Customers.AddRange(created);
+            await d.SaveChangesAsync();
+            return created.Select(c => c.Id).ToHashSet();
+        });
+
+        var seen = await PageAllAsync(agent.Http, $"q={marker}&limit=3");
+
+        Assert.Equal(7, seen.Count);
+        Assert.Equal(ids.Order(), seen.Order());
+    }
+
     [Theory]
     [MemberData(nameof(Providers))]
     public async Task List_MergedCustomers_AreLeftOut(string db)
