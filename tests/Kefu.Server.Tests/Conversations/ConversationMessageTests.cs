@@ -130,6 +130,28 @@ public sealed class ConversationMessageTests(Apps apps) : ServerTest(apps)
 
     [Theory]
     [MemberData(nameof(Providers))]
+    public async Task AddMessage_TenParallelDifferentMessages_AllLandAndAreCounted(string db)
+    {
+        var app = await AppAsync(db);
+        var agent = await app.CreateAgentAsync();
+        var created = (await agent.Http.CreateConversationAsync()).Conversation;
+        var url = $"{Api.Conversations}/{created.Id}/messages";
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 10).Select(i =>
+            agent.Http.PostJsonAsync(url, new { kind = "note", text = $"note {i}" })));
+
+        foreach (var response in responses)
+        {
+            await response.ExpectAsync(HttpStatusCode.Created);
+        }
+
+        var detail = await agent.Http.GetConversationAsync(created.Id);
+        Assert.Equal(11, detail.Messages.Count);
+        Assert.Equal(11, detail.Conversation.MessageCount);
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
     public async Task AddMessage_ClientMessageIdUsedInAnotherConversation_Returns409(string db)
     {
         var app = await AppAsync(db);
