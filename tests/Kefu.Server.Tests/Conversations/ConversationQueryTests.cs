@@ -203,6 +203,26 @@ public sealed class ConversationQueryTests(Apps apps) : ServerTest(apps)
         Assert.Equal(["李雷", email], names);
     }
 
+    /// <summary>Regression: the list picked the fallback identity by the kind's stored name (external before phone), the detail by the kind's order (phone first).</summary>
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task List_UnnamedCustomer_ShowsTheSameNameAsTheDetail(string db)
+    {
+        var app = await AppAsync(db);
+        var agent = await app.CreateAgentAsync();
+        var tag = Api.Tag();
+        var phone = "+86" + Random.Shared.NextInt64(10_000_000_000, 19_999_999_999);
+        var customer = await agent.Http.CreateCustomerAsync(null,
+            new(Kefu.Core.Customers.IdentityKind.External, "wechat", "wx-" + Unique.Id()), new(Kefu.Core.Customers.IdentityKind.Phone, null, phone));
+        var created = (await agent.Http.CreateConversationAsync(Api.NewConversation(customerId: customer.Id, tags: [tag]))).Conversation;
+
+        var listed = Assert.Single((await agent.Http.ListConversationsAsync($"tag={tag}")).Items);
+
+        Assert.Equal(phone, customer.DisplayName);
+        Assert.Equal(phone, (await agent.Http.GetConversationAsync(created.Id)).Conversation.CustomerName);
+        Assert.Equal(phone, listed.CustomerName);
+    }
+
     [Theory]
     [MemberData(nameof(Providers))]
     public async Task List_AsSupervisorOrAdmin_IsAllowed(string db)

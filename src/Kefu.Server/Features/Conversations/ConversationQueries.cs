@@ -1,5 +1,6 @@
 using System.Linq.Expressions;
 using Kefu.Core.Common;
+using Kefu.Core.Customers;
 using Kefu.Core.Tickets;
 using Kefu.Data;
 using Microsoft.EntityFrameworkCore;
@@ -130,7 +131,10 @@ public static class ConversationQueries
             {
                 Conversation = c,
                 Name = db.Customers.Where(x => x.Id == c.CustomerId).Select(x => x.Name).FirstOrDefault(),
-                Identity = db.CustomerIdentities.Where(i => i.CustomerId == c.CustomerId).OrderBy(i => i.Kind).Select(i => i.Value).FirstOrDefault(),
+                // Kinds are stored by name: rank them in the enum's order, as Customer.DisplayName does (e-mail, phone, visitor id, external).
+                Identity = db.CustomerIdentities.Where(i => i.CustomerId == c.CustomerId)
+                    .OrderBy(i => i.Kind == IdentityKind.Email ? 0 : i.Kind == IdentityKind.Phone ? 1 : i.Kind == IdentityKind.VisitorId ? 2 : 3)
+                    .Select(i => i.Value).FirstOrDefault(),
             })
             .ToListAsync(ct);
         var items = rows.Take(filter.Limit).Select(r => ConversationDto.From(r.Conversation, r.Name ?? r.Identity ?? "")).ToList();
