@@ -29,8 +29,23 @@ public sealed class OptionalConverterFactory : JsonConverterFactory
     {
         public override bool HandleNull => true;
 
-        public override Optional<T> Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
-            new(true, reader.TokenType == JsonTokenType.Null ? default! : JsonSerializer.Deserialize<T>(ref reader, options)!);
+        public override Optional<T> Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+        {
+            if (reader.TokenType == JsonTokenType.Null)
+            {
+                return new(true, default!);
+            }
+
+            try
+            {
+                return new(true, JsonSerializer.Deserialize<T>(ref reader, options)!);
+            }
+            catch (JsonException e) when (e.Path is not null)
+            {
+                // The nested read reports its path from this value ("$"); without a path the outer read names the field ("$.priority").
+                throw new JsonException(null, e);
+            }
+        }
 
         public override void Write(Utf8JsonWriter writer, Optional<T> value, JsonSerializerOptions options) =>
             JsonSerializer.Serialize(writer, value.Value, options);

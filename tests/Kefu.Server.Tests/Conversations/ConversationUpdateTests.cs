@@ -194,6 +194,24 @@ public sealed class ConversationUpdateTests(Apps apps) : ServerTest(apps)
 
     [Theory]
     [MemberData(nameof(Providers))]
+    public async Task Update_InvalidValues_Returns400NamingTheFields(string db)
+    {
+        var app = await AppAsync(db);
+        var agent = await app.CreateAgentAsync();
+        var created = (await agent.Http.CreateConversationAsync()).Conversation;
+        var url = $"{Api.Conversations}/{created.Id}";
+
+        (await agent.Http.PatchJsonAsync(url, new { subject = "  " }).ProblemAsync(HttpStatusCode.BadRequest)).Field("subject");
+        (await agent.Http.PatchJsonAsync(url, new { subject = new string('s', 301) }).ProblemAsync(HttpStatusCode.BadRequest)).Field("subject");
+        (await agent.Http.PatchJsonAsync(url, """{"tags":null}""").ProblemAsync(HttpStatusCode.BadRequest)).Field("tags");
+        (await agent.Http.PatchJsonAsync(url, new { tags = new[] { new string('x', 51) } }).ProblemAsync(HttpStatusCode.BadRequest)).Field("tags[0]");
+        (await agent.Http.PatchJsonAsync(url, new { tags = Enumerable.Range(0, 31).Select(i => $"t{i}") }).ProblemAsync(HttpStatusCode.BadRequest)).Field("tags");
+        (await agent.Http.PatchJsonAsync(url, new { priority = "asap" }).ProblemAsync(HttpStatusCode.BadRequest)).Field("priority");
+        Assert.Equal(created.Version, (await agent.Http.GetConversationAsync(created.Id)).Conversation.Version);
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
     public async Task Activity_AfterChanges_ShowsWhoChangedWhatBeforeAndAfter(string db)
     {
         var app = await AppAsync(db);

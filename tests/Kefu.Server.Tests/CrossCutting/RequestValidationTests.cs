@@ -49,6 +49,30 @@ public sealed class RequestValidationTests(Apps apps) : ServerTest(apps)
 
     [Theory]
     [MemberData(nameof(Providers))]
+    public async Task Post_WrongEnumValueOrType_Returns400NamingTheField(string db)
+    {
+        var app = await AppAsync(db);
+        var agent = await app.CreateAgentAsync();
+        var created = (await agent.Http.CreateConversationAsync()).Conversation;
+
+        var channel = await agent.Http.PostJsonAsync(Api.Conversations, """{"channel":"fax"}""").ProblemAsync(HttpStatusCode.BadRequest);
+        var integer = await agent.Http.PostJsonAsync(Api.Conversations, """{"channel":1}""").ProblemAsync(HttpStatusCode.BadRequest);
+        var kind = await agent.Http.PostJsonAsync(Api.Customers, """{"identities":[{"kind":"fax","value":"1"}]}""").ProblemAsync(HttpStatusCode.BadRequest);
+        var status = await agent.Http.PatchJsonAsync($"{Api.Conversations}/{created.Id}", """{"status":"paused"}""").ProblemAsync(HttpStatusCode.BadRequest);
+        var guid = await agent.Http.PatchJsonAsync($"{Api.Conversations}/{created.Id}", """{"assigneeId":"nobody"}""").ProblemAsync(HttpStatusCode.BadRequest);
+        var tags = await agent.Http.PatchJsonAsync($"{Api.Conversations}/{created.Id}", """{"tags":"vip"}""").ProblemAsync(HttpStatusCode.BadRequest);
+
+        Assert.Contains("wrong type or an unknown name", Assert.Single(channel.Field("channel")));
+        integer.Field("channel");
+        kind.Field("identities[0].kind");
+        status.Field("status");
+        guid.Field("assigneeId");
+        tags.Field("tags");
+        Assert.Equal(created.Version, (await agent.Http.GetConversationAsync(created.Id)).Conversation.Version);
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
     public async Task Post_BodyOverOneMebibyte_Returns413Problem(string db)
     {
         var app = await AppAsync(db);
