@@ -33,7 +33,10 @@ public sealed class OptionalConverterFactory : JsonConverterFactory
         {
             if (reader.TokenType == JsonTokenType.Null)
             {
-                return new(true, default!);
+                // null clears a nullable field; a status or priority cannot be cleared, and its default (new, low) is not what was sent.
+                return typeof(T).IsValueType && Nullable.GetUnderlyingType(typeof(T)) is null
+                    ? throw new JsonException()
+                    : new(true, default!);
             }
 
             try

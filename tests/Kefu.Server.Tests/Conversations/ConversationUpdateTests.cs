@@ -210,6 +210,24 @@ public sealed class ConversationUpdateTests(Apps apps) : ServerTest(apps)
         Assert.Equal(created.Version, (await agent.Http.GetConversationAsync(created.Id)).Conversation.Version);
     }
 
+    /// <summary>Regression: "priority": null was read as the enum's default and silently set the priority to low.</summary>
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task Update_NullForStatusOrPriority_Returns400AndChangesNothing(string db)
+    {
+        var app = await AppAsync(db);
+        var agent = await app.CreateAgentAsync();
+        var created = (await agent.Http.CreateConversationAsync(Api.NewConversation(priority: Priority.Urgent))).Conversation;
+        var url = $"{Api.Conversations}/{created.Id}";
+
+        (await agent.Http.PatchJsonAsync(url, """{"priority":null}""").ProblemAsync(HttpStatusCode.BadRequest)).Field("priority");
+        (await agent.Http.PatchJsonAsync(url, """{"status":null}""").ProblemAsync(HttpStatusCode.BadRequest)).Field("status");
+
+        var stored = (await agent.Http.GetConversationAsync(created.Id)).Conversation;
+        Assert.Equal(Priority.Urgent, stored.Priority);
+        Assert.Equal(created.Version, stored.Version);
+    }
+
     [Theory]
     [MemberData(nameof(Providers))]
     public async Task Activity_AfterChanges_ShowsWhoChangedWhatBeforeAndAfter(string db)
