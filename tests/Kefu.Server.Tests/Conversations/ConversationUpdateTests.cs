@@ -165,6 +165,28 @@ public sealed class ConversationUpdateTests(Apps apps) : ServerTest(apps)
         }
     }
 
+    /// <summary>Regression: a PATCH without If-Match answered 409 when a message or another change landed while it ran.</summary>
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task Update_WithoutIfMatchWhileMessagesArrive_AppliesEveryChange(string db)
+    {
+        var app = await AppAsync(db);
+        var agent = await app.CreateAgentAsync();
+        var created = (await agent.Http.CreateConversationAsync()).Conversation;
+        var url = $"{Api.Conversations}/{created.Id}";
+        var tag = Api.Tag();
+
+        var responses = await Task.WhenAll(
+            Enumerable.Range(0, 4).Select(i => agent.Http.PostJsonAsync($"{url}/messages", new { kind = "inbound", text = $"message {i}" }))
+                .Append(agent.Http.PatchJsonAsync(url, new { priority = "high" }))
+                .Append(agent.Http.PatchJsonAsync(url, new { tags = new[] { tag } }))
+                .Append(agent.Http.PatchJsonAsync(url, new { assigneeId = agent.Id })));
+
+        Assert.All(responses, r => Assert.True(r.IsSuccessStatusCode, $"{r.RequestMessage?.Method} answered {(int)r.StatusCode}"));
+        var stored = await agent.Http.GetConversationAsync(created.Id);
+        Assert.Equal((Priority.High, tag, agent.Id, 5), (stored.Conversation.Priority, stored.Conversation.Tags.Single(), stored.Conversation.AssigneeId, stored.Messages.Count));
+    }
+
     [Theory]
     [MemberData(nameof(Providers))]
     public async Task Update_UnknownConversation_Returns404Problem(string db)

@@ -192,7 +192,10 @@ public static class ConversationCommands
     public static async Task<Result<ConversationDto>> UpdateAsync(
         KefuDbContext db, Actor actor, DateTimeOffset now, Guid conversationId, int? expectedVersion, ConversationPatch patch, CancellationToken ct)
     {
-        var conversation = await db.Conversations.FirstOrDefaultAsync(c => c.Id == conversationId, ct);
+        // Under the row lock, a change without If-Match applies to the latest version instead of failing because a message
+        // landed meanwhile; with If-Match the version is compared under the lock, so of two racing writers exactly one wins.
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var conversation = await LockAsync(db, conversationId, ct);
         if (conversation is null)
         {
             return new NotFound("Conversation", conversationId.ToString());
@@ -220,15 +223,8 @@ public static class ConversationCommands
         }
 
         db.Activities.AddRange(ActivityEntry.Updated(actor, now, "conversation", conversation.Id, changes.Value));
-        try
-        {
-            await db.SaveChangesAsync(ct);
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            return new Conflict("The conversation was changed by someone else at the same time. Reload it and apply your change again.");
-        }
-
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
         return ConversationDto.From(conversation, await CustomerNameAsync(db, conversation.CustomerId, ct));
     }
 
