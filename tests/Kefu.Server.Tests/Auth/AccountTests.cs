@@ -1,10 +1,11 @@
+using System.Net;
 using System.Text.RegularExpressions;
 using Kefu.Core.Agents;
 using Microsoft.EntityFrameworkCore;
 
 namespace Kefu.Server.Tests.Auth;
 
-public sealed class AccountTests(Apps apps) : ServerTest(apps)
+public sealed partial class AccountTests(Apps apps) : ServerTest(apps)
 {
     [Theory]
     [MemberData(nameof(Providers))]
@@ -74,7 +75,17 @@ public sealed class AccountTests(Apps apps) : ServerTest(apps)
         var agent = await app.CreateAgentAsync();
         using var session = await app.SignInAsync(agent.Email, agent.Password);
 
-        using var response = await session.PostAsync("/account/logout", null);
+        // A cross-site post has no antiforgery token (or no form at all): the session survives.
+        using var noForm = await session.PostAsync("/account/logout", null);
+        using var forged = await session.PostAsync("/account/logout", new FormUrlEncodedContent(new Dictionary<string, string> { ["returnUrl"] = "/" }));
+        Assert.False(noForm.IsSuccessStatusCode || noForm.StatusCode == HttpStatusCode.Redirect);
+        Assert.Equal(HttpStatusCode.BadRequest, forged.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await session.GetAsync($"{Api.Agents}/me")).StatusCode);
+
+        var page = await session.GetStringAsync("/");
+        var token = AntiforgeryToken().Match(page).Groups[1].Value;
+        using var response = await session.PostAsync("/account/logout",
+            new FormUrlEncodedContent(new Dictionary<string, string> { ["__RequestVerificationToken"] = WebUtility.HtmlDecode(token) }));
 
         Assert.Equal("/login", response.Headers.Location?.OriginalString);
         await session.GetAsync($"{Api.Agents}/me").ProblemAsync(HttpStatusCode.Unauthorized);
@@ -136,4 +147,7 @@ public sealed class AccountTests(Apps apps) : ServerTest(apps)
             ["__RequestVerificationToken"] = WebUtility.HtmlDecode(token),
         }));
     }
+
+    [GeneratedRegex("name=\"__RequestVerificationToken\"[^>]*?value=\"([^\"]+)\"")]
+    private static partial Regex AntiforgeryToken();
 }
