@@ -120,6 +120,20 @@ fi
 # ---------------------------------------------------------------------------
 # The machine
 # ---------------------------------------------------------------------------
+# How busy the machine already is (other tenants), over 5 s: busy = all but idle and iowait in /proc/stat.
+busy_percent() {
+  local a b
+  read -r -a a < <(head -n 1 /proc/stat)
+  sleep 5
+  read -r -a b < <(head -n 1 /proc/stat)
+  local total=0 idle i
+  for ((i = 1; i <= 8; i++)); do total=$((total + b[i] - a[i])); done
+  idle=$((b[4] - a[4] + b[5] - a[5]))
+  echo $((total > 0 ? 100 * (total - idle) / total : 0))
+}
+BUSY_BEFORE=$(busy_percent)
+((BUSY_BEFORE < 25)) || log "warning: the machine was already ${BUSY_BEFORE}% busy before the benchmark (other work): expect noisy numbers"
+
 machine="$RESULTS/machine.txt"
 {
   echo "date: $(date -u '+%Y-%m-%d %H:%M UTC')"
@@ -131,6 +145,7 @@ machine="$RESULTS/machine.txt"
     echo "PostgreSQL: $(PGPASSWORD=$PG_PASSWORD psql -X -At -h 127.0.0.1 -U kefu_test -d postgres -c 'SHOW server_version'), local on 127.0.0.1:5432"
   fi
   echo "disk: $(df -T "${TMPDIR:-/tmp}" | awk 'NR==2 {print $2}') (SQLite's temp data directory), load generator on the same machine"
+  echo "other load: the machine was ${BUSY_BEFORE}% busy in the 5 s before the benchmark started"
 } >"$machine"
 
 # ---------------------------------------------------------------------------
