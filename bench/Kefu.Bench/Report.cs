@@ -224,11 +224,12 @@ public static class Report
 
         yield return "- Every API request is one transaction, but several statements: an append runs the API-token lookup, a look-up "
             + "by clientMessageId (idempotency), the conversation load, then INSERT message + INSERT activity + UPDATE conversation "
-            + "(optimistic version check) in one commit; a create also finds or creates the customer and its identity and bumps the "
-            + "conversation-number counter (UPDATE … RETURNING, which serialises concurrent creates). Counted once from EF Core's "
-            + "command log with one worker (when this benchmark was added): 6–8 SQL commands and 4 connection opens per append (8 when the reply changes the status), 10 "
-            + "per create; on SQLite every connection open also re-runs Kefu's 4 PRAGMAs. The raw insert is one statement "
-            + "per commit, so the ratio prices all of that plus HTTP, authentication and JSON.";
+            + "(optimistic version check) in one commit, and after it re-reads the conversation and its customer for the realtime "
+            + "event; a create also finds or creates the customer and its identity and bumps the conversation-number counter "
+            + "(UPDATE … RETURNING, which serialises concurrent creates). Counted once from EF Core's command log with one worker "
+            + "(when this benchmark was added): 8 SQL commands over 6 connection opens per append (10 when the reply changes the "
+            + "status), 10 commands over 3 opens per create; on SQLite every connection open also re-runs Kefu's 4 PRAGMAs. The raw "
+            + "insert is one statement per commit, so the ratio prices all of that plus HTTP, authentication and JSON.";
         yield return "- SQLite has one writer at a time: concurrent writers wait in SQLite's busy handler (busy_timeout), which sleeps "
             + "in steps of milliseconds rather than queueing, so its tail latency grows with the number of workers; PostgreSQL queues "
             + "row locks and lets commits share a WAL flush.";
