@@ -66,7 +66,7 @@ public static class Report
                 {
                     var o = api.Ops.First(x => x.Op == op);
                     // Only the whole mix is a like-for-like ratio: creates are a fifth of the requests by design.
-                    var ratio = op == "all" && ceiling is > 0 ? (o.PerSecond / ceiling.Value).ToString("0.00", CultureInfo.InvariantCulture) : "";
+                    var ratio = op == "all" && ceiling is > 0 ? Ratio(o.PerSecond / ceiling.Value) : "";
                     var bold = op == "all" ? "**" : "";
                     Line($"| {name} | {label} | {bold}{o.PerSecond:N0}{bold} | {Ms(o.P50Ms)} | {Ms(o.P99Ms)} | {Ms(o.MaxMs)} | {o.Errors} | {bold}{ratio}{bold} |");
                 }
@@ -185,7 +185,7 @@ public static class Report
             var ratio = api.Overall.PerSecond / raw.Overall.PerSecond;
             var text = new StringBuilder();
             text.Append(CultureInfo.InvariantCulture,
-                $"- **{name}:** the API completed {api.Overall.PerSecond:N0} requests/s, {ratio:0.00} × the {raw.Overall.PerSecond:N0} single-row commits/s " +
+                $"- **{name}:** the API completed {api.Overall.PerSecond:N0} requests/s, {Ratio(ratio)} × the {raw.Overall.PerSecond:N0} single-row commits/s " +
                 $"that the same database took from plain ADO.NET (p99 {Ms(api.Overall.P99Ms)} ms against {Ms(raw.Overall.P99Ms)} ms).");
             if (api.Cpu is { } c && raw.Cpu is { } rc)
             {
@@ -269,6 +269,9 @@ public static class Report
         File.Exists(Path.Combine(directory, file)) ? WorkloadResult.Load(Path.Combine(directory, file)) : null;
 
     private static string Ms(double ms) => ms.ToString(ms < 10 ? "0.00" : "0.0", CultureInfo.InvariantCulture);
+
+    /// <summary>Two decimals, or three below 0.1 so that small ratios stay comparable between runs.</summary>
+    private static string Ratio(double r) => r.ToString(r < 0.1 ? "0.000" : "0.00", CultureInfo.InvariantCulture);
 
     private static string CpuPer(double cpuSeconds, double operations) =>
         operations <= 0 ? "–" : cpuSeconds / operations * 1000 is var ms && ms >= 1 ? $"{ms:0.00} ms" : $"{ms * 1000:0} µs";
