@@ -3,6 +3,7 @@ using Kefu.Data;
 using Kefu.Server.Components;
 using Kefu.Server.Features.Admin;
 using Kefu.Server.Features.Auth;
+using Kefu.Server.Features.Chat;
 using Kefu.Server.Features.Conversations;
 using Kefu.Server.Features.Customers;
 using Kefu.Server.Infrastructure;
@@ -122,6 +123,7 @@ public static class KefuHost
         app.MapApiTokenEndpoints();
         app.MapAccountEndpoints();
         app.MapKefuRealtime();
+        app.MapChatInboxEndpoints();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
     }
 
