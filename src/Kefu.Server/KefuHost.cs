@@ -61,6 +61,7 @@ public static class KefuHost
         services.AddScoped<AgentAccounts>();
         services.AddKefuAuth();
         services.AddKefuRealtime(builder.Configuration);
+        services.AddKefuChat();
         services.Configure<JsonOptions>(o => Json.Configure(o.SerializerOptions));
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.AddProblemDetails(o => o.CustomizeProblemDetails = c =>
@@ -106,9 +107,12 @@ public static class KefuHost
         app.UseStatusCodePages();
         app.Use(RejectLargeBodies);
         app.UseRequestLocalization();
+        app.UseCors();
+        app.UseWidgetScriptCaching();
         app.UseAuthentication();
         app.Use(AuthSetup.RequireNewPassword);
         app.UseAuthorization();
+        app.UseRateLimiter();
         app.UseAntiforgery();
 
         app.MapStaticAssets().AllowAnonymous();
@@ -123,7 +127,7 @@ public static class KefuHost
         app.MapApiTokenEndpoints();
         app.MapAccountEndpoints();
         app.MapKefuRealtime();
-        app.MapChatInboxEndpoints();
+        app.MapKefuChat();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
     }
 
