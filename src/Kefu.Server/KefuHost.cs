@@ -134,7 +134,8 @@ public static class KefuHost
     /// <summary>Refuses a declared oversized body before reading it (Kestrel also enforces the limit while streaming).</summary>
     private static Task RejectLargeBodies(HttpContext http, Func<Task> next)
     {
-        if (http.Request.ContentLength > MaxRequestBody && http.Request.Path.StartsWithSegments("/api"))
+        // File uploads have their own, larger limit.
+        if (http.Request.ContentLength > MaxRequestBody && http.Request.Path.StartsWithSegments("/api") && !http.Request.Path.StartsWithSegments("/api/v1/files"))
         {
             throw new BadHttpRequestException("Request body too large.", StatusCodes.Status413PayloadTooLarge);
         }

@@ -46,6 +46,8 @@ public sealed class AgentHubClient : IAsyncDisposable
 
     public Task TypingAsync(Guid conversationId, bool typing) => connection.InvokeAsync("Typing", conversationId, typing);
 
+    public Task ReadAsync(Guid conversationId, DateTimeOffset upTo) => connection.InvokeAsync("Read", conversationId, upTo);
+
     public Task<JsonObject> SendAsync(Guid conversationId, string text, bool note = false) =>
         connection.InvokeAsync<JsonObject>("Send", conversationId, Guid.NewGuid().ToString("N"), text, note);
 

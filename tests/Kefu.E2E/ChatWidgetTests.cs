@@ -247,13 +247,14 @@ public sealed class ChatWidgetTests(KefuServer server)
         await agent.TypingAsync(conversationId, false);
         await Expect(page.GetByTestId("kefu-typing")).ToBeHiddenAsync();
 
-        // Sent (✓) until an agent reads; then read (✓✓).
+        // Sent (✓) until an agent reads (here: an agent program says so); then read (✓✓).
         var mine = page.Locator("[data-testid=kefu-message][data-from=visitor]").First;
         await Expect(mine).ToHaveAttributeAsync("data-state", "sent");
         await Expect(mine.Locator(".tick")).ToHaveTextAsync("✓");
-        await agent.SendAsync(conversationId, $"在的，请讲。{token}");
+        await agent.ReadAsync(conversationId, DateTimeOffset.UtcNow);
         await Expect(mine).ToHaveAttributeAsync("data-state", "read");
         await Expect(mine.Locator(".tick")).ToHaveTextAsync("✓✓ 已读");
+        await agent.SendAsync(conversationId, $"在的，请讲。{token}");
 
         // The visitor (panel open) reads the agent's message: the agent is told.
         await agent.WaitForAsync("read", e => e["conversationId"]!.GetValue<Guid>() == conversationId && e["byVisitor"]!.GetValue<bool>());
@@ -337,6 +338,22 @@ public sealed class ChatWidgetTests(KefuServer server)
         Assert.Equal(401, (int)(await anonymous.GetAsync(path)).StatusCode);
         using var api = await server.ClientAsync(chat.AgentId);
         Assert.Equal(200, (int)(await api.GetAsync(path)).StatusCode);
+
+        // An agent attaches a PDF to a reply: the visitor gets a download link that works with the file token.
+        var upload = new MultipartFormDataContent();
+        var pdf = new ByteArrayContent("%PDF-1.4\n% 退货说明\n"u8.ToArray());
+        pdf.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/pdf");
+        upload.Add(pdf, "file", "退货说明.pdf");
+        var uploaded = await api.PostAsync("/api/v1/files", upload);
+        Assert.Equal(200, (int)uploaded.StatusCode);
+        var attachment = await uploaded.Content.ReadFromJsonAsync<JsonObject>();
+        var conversationId = (await api.FindConversationsAsync("channel=chat&q=我收到的商品有破损")).First(c => c!["teamId"]!.GetValue<Guid>() == chat.TeamId)!["id"];
+        (await api.PostAsJsonAsync($"/api/v1/conversations/{conversationId}/messages", new { kind = "outbound", text = "请查看退货说明。", attachments = new[] { attachment } })).EnsureSuccessStatusCode();
+        var link = page.GetByTestId("kefu-file-link");
+        await Expect(link).ToContainTextAsync("退货说明.pdf");
+        var pdfServed = await anonymous.GetAsync(await link.GetAttributeAsync("href"));
+        Assert.Equal("application/pdf", pdfServed.Content.Headers.ContentType!.MediaType);
+        Assert.Equal("attachment", pdfServed.Content.Headers.ContentDisposition!.DispositionType);
 
         // Another visitor's file token does not open it.
         await using var other = await NewContextAsync();

@@ -46,6 +46,8 @@ public static class WidgetEndpoints
         widget.MapPost("/{inboxId:guid}/upload", Upload).RequireRateLimiting(UploadLimiter).DisableAntiforgery()
             .WithSummary("Upload a file for the chat (multipart field `file`; the visitor token as `token` or Authorization: Bearer).");
 
+        app.MapPost("/api/v1/files", AgentUpload).RequireAuthorization(Policies.ConversationsWrite).DisableAntiforgery().WithTags("Files")
+            .WithSummary("Upload a file to attach to a reply (multipart field `file`); returns the attachment to put in a message's attachments.");
         app.MapGet("/demo", (HttpRequest request) => TypedResults.Redirect("/demo/index.html" + request.QueryString)).AllowAnonymous().ExcludeFromDescription();
         app.MapGet("/files/{sha256}/{name}", Download).AllowAnonymous().WithTags("Files")
             .WithSummary("A stored file: for agents, and for the visitor whose chat contains it (file token in `vt`).");
@@ -189,6 +191,48 @@ public static class WidgetEndpoints
         using var buffer = new MemoryStream((int)file.Length);
         await file.CopyToAsync(buffer, ct);
         var saved = await FileStore.SaveAsync(db, buffer.ToArray(), file.FileName, file.ContentType, inbox.MaxUploadBytes, inbox.AllowedFileTypes, clock.GetUtcNow(), ct);
+        return saved.IsOk ? TypedResults.Ok(saved.Value) : saved.Error is TooLarge t ? TooLargeProblem(t) : Problems.From(saved.Error!);
+    }
+
+    /// <summary>Agents attach the same kinds of files visitors may send (up to the default chat limit), plus office documents.</summary>
+    public static readonly IReadOnlyList<string> AgentFileTypes =
+    [
+        .. ChatInbox.DefaultFileTypes, "text/csv", "application/zip",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ];
+
+    private static async Task<Results<Ok<Attachment>, ProblemHttpResult>> AgentUpload(HttpContext http, KefuDbContext db, TimeProvider clock, CancellationToken ct)
+    {
+        const long max = ChatInbox.DefaultMaxUploadBytes;
+        if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)
+        {
+            size.MaxRequestBodySize = max + 64 * 1024;
+        }
+
+        if (!http.Request.HasFormContentType)
+        {
+            return Problems.From(Invalid.Field("file", "send the file as multipart/form-data in a field named file."));
+        }
+
+        IFormCollection form;
+        try
+        {
+            form = await http.Request.ReadFormAsync(ct);
+        }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return TooLargeProblem(new TooLarge(max));
+        }
+
+        if ((form.Files.GetFile("file") ?? form.Files.FirstOrDefault()) is not { } file)
+        {
+            return Problems.From(Invalid.Field("file", "is required."));
+        }
+
+        using var buffer = new MemoryStream();
+        await file.CopyToAsync(buffer, ct);
+        var saved = await FileStore.SaveAsync(db, buffer.ToArray(), file.FileName, file.ContentType, max, AgentFileTypes, clock.GetUtcNow(), ct);
         return saved.IsOk ? TypedResults.Ok(saved.Value) : saved.Error is TooLarge t ? TooLargeProblem(t) : Problems.From(saved.Error!);
     }
 
