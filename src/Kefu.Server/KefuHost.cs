@@ -3,6 +3,7 @@ using Kefu.Data;
 using Kefu.Server.Components;
 using Kefu.Server.Features.Admin;
 using Kefu.Server.Features.Auth;
+using Kefu.Server.Features.Chat;
 using Kefu.Server.Features.Conversations;
 using Kefu.Server.Features.Customers;
 using Kefu.Server.Infrastructure;
@@ -60,6 +61,7 @@ public static class KefuHost
         services.AddScoped<AgentAccounts>();
         services.AddKefuAuth();
         services.AddKefuRealtime(builder.Configuration);
+        services.AddKefuChat();
         services.Configure<JsonOptions>(o => Json.Configure(o.SerializerOptions));
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.AddProblemDetails(o => o.CustomizeProblemDetails = c =>
@@ -105,9 +107,12 @@ public static class KefuHost
         app.UseStatusCodePages();
         app.Use(RejectLargeBodies);
         app.UseRequestLocalization();
+        app.UseCors();
+        app.UseWidgetScriptCaching();
         app.UseAuthentication();
         app.Use(AuthSetup.RequireNewPassword);
         app.UseAuthorization();
+        app.UseRateLimiter();
         app.UseAntiforgery();
 
         app.MapStaticAssets().AllowAnonymous();
@@ -122,13 +127,15 @@ public static class KefuHost
         app.MapApiTokenEndpoints();
         app.MapAccountEndpoints();
         app.MapKefuRealtime();
+        app.MapKefuChat();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
     }
 
     /// <summary>Refuses a declared oversized body before reading it (Kestrel also enforces the limit while streaming).</summary>
     private static Task RejectLargeBodies(HttpContext http, Func<Task> next)
     {
-        if (http.Request.ContentLength > MaxRequestBody && http.Request.Path.StartsWithSegments("/api"))
+        // File uploads have their own, larger limit.
+        if (http.Request.ContentLength > MaxRequestBody && http.Request.Path.StartsWithSegments("/api") && !http.Request.Path.StartsWithSegments("/api/v1/files"))
         {
             throw new BadHttpRequestException("Request body too large.", StatusCodes.Status413PayloadTooLarge);
         }

@@ -1,7 +1,9 @@
+using Kefu.Core.Channels.Chat;
 using Kefu.Core.Common;
 using Kefu.Core.Tickets;
 using Kefu.Data;
 using Kefu.Server.Features.Admin;
+using Kefu.Server.Features.Chat;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.EntityFrameworkCore;
@@ -31,6 +33,7 @@ public sealed class StartupTasks(IServiceProvider services, IOptions<DatabaseOpt
         await db.Database.MigrateAsync(ct);
         var now = scope.ServiceProvider.GetRequiredService<TimeProvider>().GetUtcNow();
         await SeedCategoriesAsync(db, now, ct);
+        await SeedChatInboxAsync(db, now, ct);
         await CreateFirstAdminAsync(scope.ServiceProvider, now, ct);
     }
 
@@ -47,6 +50,18 @@ public sealed class StartupTasks(IServiceProvider services, IOptions<DatabaseOpt
             db.Categories.Add(Category.Create(Guid.CreateVersion7(now), key, en, zh, ++position).Value);
         }
 
+        await db.SaveChangesAsync(ct);
+    }
+
+    /// <summary>A "Website" chat inbox, so the widget works out of the box (the demo page embeds it).</summary>
+    private static async Task SeedChatInboxAsync(KefuDbContext db, DateTimeOffset now, CancellationToken ct)
+    {
+        if (await db.ChatInboxes.AnyAsync(ct))
+        {
+            return;
+        }
+
+        db.ChatInboxes.Add(ChatInbox.Create(Guid.CreateVersion7(now), ChatInboxSettings.Default("Website"), ChatInboxEndpoints.NewSecret(), now).Value);
         await db.SaveChangesAsync(ct);
     }
 

@@ -59,6 +59,24 @@ public sealed class AgentHub(IDbContextFactory<KefuDbContext> dbs, RealtimePubli
         await realtime.TypingAsync(new TypingChanged(conversationId, Context.User!.AgentId(), Context.User!.Identity?.Name ?? "", typing));
     }
 
+    /// <summary>The agent has read a chat up to this time: the visitor's widget shows its messages as read.</summary>
+    public async Task Read(Guid conversationId, DateTimeOffset upTo)
+    {
+        await using var db = await dbs.CreateDbContextAsync();
+        await EnsureAccessAsync(db, conversationId);
+        var now = clock.GetUtcNow();
+        var at = upTo > now ? now : upTo;
+        var session = await db.ChatSessions.FirstOrDefaultAsync(s => s.ConversationId == conversationId);
+        if (session is null || session.AgentReadAt >= at)
+        {
+            return;
+        }
+
+        session.AgentRead(at);
+        await db.SaveChangesAsync();
+        await realtime.ReadAsync(new ReadChanged(conversationId, false, at));
+    }
+
     private async Task EnsureAccessAsync(KefuDbContext db, Guid conversationId)
     {
         var agentId = Context.User!.AgentId();

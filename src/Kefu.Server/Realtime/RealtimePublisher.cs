@@ -25,7 +25,7 @@ public sealed class RealtimePublisher(RealtimeBus bus, IHubContext<AgentHub> age
     {
         await bus.PublishAsync(new ConversationChanged(conversation));
         await agents.Clients.Group(AgentHub.ConversationGroup(conversation.Id)).SendAsync("conversation", conversation);
-        await visitors.Clients.Group(VisitorHub.ConversationGroup(conversation.Id)).SendAsync("status", conversation.Status);
+        await visitors.Clients.Group(VisitorHub.ConversationGroup(conversation.Id)).SendAsync("status", conversation.Status.Wire());
     }
 
     public async Task TypingAsync(TypingChanged typing)

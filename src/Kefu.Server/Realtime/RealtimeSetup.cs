@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Kefu.Server.Features.Chat;
 using Kefu.Server.Infrastructure;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
@@ -45,7 +46,8 @@ public static class RealtimeSetup
     public static void MapKefuRealtime(this WebApplication app)
     {
         app.MapHub<AgentHub>("/hubs/agent");
-        app.MapHub<VisitorHub>("/hubs/visitor");
+        // Anonymous visitors may connect (to start a chat); a presented visitor token must verify. Any origin may negotiate.
+        app.MapHub<VisitorHub>("/hubs/visitor").RequireAuthorization(VisitorAuthentication.Policy).RequireCors(WidgetCors.HubPolicy);
         if (app.Services.GetRequiredService<IOptions<RealtimeOptions>>().Value.EchoHub)
         {
             app.MapHub<EchoHub>("/hubs/echo").AllowAnonymous();
