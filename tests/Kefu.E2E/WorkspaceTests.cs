@@ -165,6 +165,7 @@ public sealed class WorkspaceTests(KefuServer server)
 
         // Assigning it to A from B's page notifies A (and the list of A's bell says who did it).
         await pageB.GetByTestId("set-assignee").SelectOptionAsync(new SelectOptionValue { Label = "陈静" });
+        await Expect(pageA.GetByTestId("set-assignee").Locator("option:checked")).ToHaveTextAsync("陈静");
         await Expect(pageA.GetByTestId("notification-bell")).ToHaveAttributeAsync("data-unread", "1");
         await pageA.GetByTestId("notification-bell").ClickAsync();
         await Expect(pageA.Locator($"[data-testid=notification-item][data-kind=assigned][data-number='{number}']")).ToContainTextAsync($"刘洋 将 #{number} 分配给你");

@@ -45,8 +45,18 @@ public sealed class AgentPresence(IDbContextFactory<KefuDbContext> dbs, Realtime
     public async Task<IDisposable> OpenAsync(Guid agentId)
     {
         circuits.AddOrUpdate(agentId, 1, (_, n) => n + 1);
-        await HeartbeatAsync([agentId], CancellationToken.None);
-        return new Closer(() => circuits.AddOrUpdate(agentId, 0, (_, n) => Math.Max(0, n - 1)));
+        var closer = new Closer(() => circuits.AddOrUpdate(agentId, 0, (_, n) => Math.Max(0, n - 1)));
+        try
+        {
+            await HeartbeatAsync([agentId], CancellationToken.None);
+        }
+        catch (Exception e)
+        {
+            // The periodic heartbeat tries again; the circuit is counted either way.
+            log.LogWarning(e, "Could not mark agent {AgentId} seen", agentId);
+        }
+
+        return closer;
     }
 
     /// <summary>Stores the agent's chosen presence (Agent.SetPresence) and tells every screen.</summary>
