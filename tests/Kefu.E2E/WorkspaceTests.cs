@@ -61,11 +61,18 @@ public sealed class WorkspaceTests(KefuServer server)
         await Expect(pageB.GetByTestId("viewer").Filter(new() { HasText = "王伟" })).ToBeVisibleAsync();
         await Expect(pageA.GetByTestId("viewer").Filter(new() { HasText = "李娜" })).ToContainTextAsync("李娜 正在查看");
 
-        // A customer message posted through the API appears on A's open page.
+        // The visitor types in the widget (a TypingChanged without agent): "Customer is typing…".
+        var conversationId = Guid.Parse(id!);
+        var realtime = server.Services.GetRequiredService<Kefu.Server.Realtime.RealtimePublisher>();
+        await realtime.TypingAsync(new Kefu.Server.Realtime.TypingChanged(conversationId, null, "陈小姐", true));
+        await Expect(pageA.GetByTestId("typing-indicator")).ToContainTextAsync("客户正在输入…");
+
+        // A customer message posted through the API appears on A's open page (and ends the customer's typing).
         var text = $"请尽快帮我处理，谢谢！{token}";
         await PostJsonAsync(pageB, $"/api/v1/conversations/{id}/messages", new { kind = "inbound", text });
         await Expect(pageA.Locator("[data-testid=message][data-kind=inbound]").Last).ToContainTextAsync(text);
         await Expect(pageA.Locator("[data-testid=message][data-kind=inbound]").Last).ToContainTextAsync("陈小姐");
+        await Expect(pageA.GetByTestId("typing-indicator")).Not.ToContainTextAsync("客户正在输入");
 
         // B types a reply: A sees it; B's sent reply then appears on A's page.
         await pageB.GetByTestId("composer").PressSequentiallyAsync("您好，马上为您查询");
