@@ -6,6 +6,7 @@ using Kefu.Server.Features.Auth;
 using Kefu.Server.Features.Chat;
 using Kefu.Server.Features.Conversations;
 using Kefu.Server.Features.Customers;
+using Kefu.Server.Features.Workspace;
 using Kefu.Server.Infrastructure;
 using Kefu.Server.Realtime;
 using Microsoft.AspNetCore.DataProtection;
@@ -62,6 +63,7 @@ public static class KefuHost
         services.AddKefuAuth();
         services.AddKefuRealtime(builder.Configuration);
         services.AddKefuChat();
+        services.AddKefuWorkspace();
         services.Configure<JsonOptions>(o => Json.Configure(o.SerializerOptions));
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.AddProblemDetails(o => o.CustomizeProblemDetails = c =>

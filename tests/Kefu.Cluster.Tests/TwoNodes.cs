@@ -19,6 +19,9 @@ public sealed partial class TwoNodes : IAsyncLifetime
 
     public ServerProcess B { get; private set; } = default!;
 
+    /// <summary>The nodes' shared database, for tests that check what was stored.</summary>
+    public string ConnectionString { get; private set; } = "";
+
     public async Task InitializeAsync()
     {
         var postgres = Environment.GetEnvironmentVariable("KEFU_TEST_POSTGRES")
@@ -27,6 +30,7 @@ public sealed partial class TwoNodes : IAsyncLifetime
             ?? throw new InvalidOperationException("KEFU_TEST_REDIS is not set: run the tests with ./test.sh, which starts Redis.");
         adminConnection = postgres;
         var connection = new NpgsqlConnectionStringBuilder(postgres) { Database = database }.ToString();
+        ConnectionString = connection;
         var settings = new Dictionary<string, string>
         {
             ["Database:Provider"] = "Postgres",

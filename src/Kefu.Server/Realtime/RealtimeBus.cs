@@ -17,6 +17,7 @@ public sealed class RealtimeBus : IAsyncDisposable
     private readonly ILogger<RealtimeBus> log;
     private readonly IConnectionMultiplexer? redis;
     private ImmutableList<Func<KefuEvent, Task>> subscribers = [];
+    private ImmutableList<Func<KefuEvent, Task>> originSubscribers = [];
 
     public RealtimeBus(ILogger<RealtimeBus> log, IConnectionMultiplexer? redis = null)
     {
@@ -27,16 +28,17 @@ public sealed class RealtimeBus : IAsyncDisposable
             var evt = JsonSerializer.Deserialize<KefuEvent>((string)value!, JsonOptions);
             if (evt is not null)
             {
-                _ = DispatchAsync(evt);
+                _ = DispatchAsync(subscribers, evt);
             }
         });
     }
 
     public async Task PublishAsync(KefuEvent evt)
     {
+        await DispatchAsync(originSubscribers, evt);
         if (redis is null)
         {
-            await DispatchAsync(evt);
+            await DispatchAsync(subscribers, evt);
             return;
         }
 
@@ -50,15 +52,26 @@ public sealed class RealtimeBus : IAsyncDisposable
         return new Subscription(() => ImmutableInterlocked.Update(ref subscribers, s => s.Remove(handler)));
     }
 
+    /// <summary>
+    /// Subscribes a handler that sees each event once, on the node that published it (every node's
+    /// <see cref="Subscribe"/> handlers see every event). For side effects that must not repeat per node, such as
+    /// writing notification rows.
+    /// </summary>
+    public IDisposable SubscribeOrigin(Func<KefuEvent, Task> handler)
+    {
+        ImmutableInterlocked.Update(ref originSubscribers, s => s.Add(handler));
+        return new Subscription(() => ImmutableInterlocked.Update(ref originSubscribers, s => s.Remove(handler)));
+    }
+
     public ValueTask DisposeAsync()
     {
         redis?.GetSubscriber().Unsubscribe(Channel);
         return ValueTask.CompletedTask;
     }
 
-    private async Task DispatchAsync(KefuEvent evt)
+    private async Task DispatchAsync(ImmutableList<Func<KefuEvent, Task>> handlers, KefuEvent evt)
     {
-        foreach (var handler in subscribers)
+        foreach (var handler in handlers)
         {
             try
             {

@@ -1,4 +1,5 @@
 using System.Linq.Expressions;
+using Kefu.Core.Agents;
 using Kefu.Core.Common;
 using Kefu.Core.Customers;
 using Kefu.Core.Tickets;
@@ -7,11 +8,23 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Kefu.Server.Features.Conversations;
 
-/// <summary>List filters. Assignee is "me", "none" or an agent id; Status may repeat.</summary>
+/// <summary>
+/// List filters. Assignee is "me", "none" or an agent id; Status may repeat. Teams keeps conversations of any of
+/// these teams; VisibleTo keeps only what that agent may see (the agent UI sets it; the REST API does not yet).
+/// </summary>
 public sealed record ConversationFilter(
     IReadOnlyList<ConversationStatus>? Status = null, string? Assignee = null, Guid? Team = null, Guid? Category = null,
     string? Tag = null, Channel? Channel = null, Guid? Customer = null, Priority? Priority = null, string? Q = null,
-    int Limit = 25, string? Cursor = null, bool IncludeMerged = false);
+    int Limit = 25, string? Cursor = null, bool IncludeMerged = false, IReadOnlyList<Guid>? Teams = null,
+    ConversationViewer? VisibleTo = null);
+
+/// <summary>The agent a list is for, with what <see cref="Core.Workspace.ConversationAccess"/> needs to decide.</summary>
+public sealed record ConversationViewer(Guid AgentId, AgentRole Role, IReadOnlyList<Guid> TeamIds)
+{
+    public static ConversationViewer From(Agent agent) => new(agent.Id, agent.Role, agent.TeamIds);
+
+    public bool CanView(Conversation c) => Core.Workspace.ConversationAccess.CanView(Role, AgentId, TeamIds, c.AssigneeId, c.TeamId);
+}
 
 public static class ConversationQueries
 {
@@ -88,6 +101,16 @@ public static class ConversationQueries
             query = query.Where(c => c.TeamId == team);
         }
 
+        if (filter.Teams is { } teams)
+        {
+            query = query.Where(c => c.TeamId != null && teams.Contains(c.TeamId.Value));
+        }
+
+        if (filter.VisibleTo is { } viewer)
+        {
+            query = VisibleTo(query, viewer);
+        }
+
         if (filter.Category is { } category)
         {
             query = query.Where(c => c.CategoryId == category);
@@ -150,8 +173,26 @@ public static class ConversationQueries
         return conversation is null ? null : ConversationDto.From(conversation, await ConversationCommands.CustomerNameAsync(db, conversation.CustomerId, ct));
     }
 
-    /// <summary>A conversation by id or by number ("10042" or "#10042"), with its messages in order.</summary>
-    public static async Task<ConversationDetail?> GetAsync(KefuDbContext db, string idOrNumber, CancellationToken ct)
+    /// <summary>
+    /// Only the conversations <paramref name="viewer"/> may see: the same rule as <see cref="Core.Workspace.ConversationAccess"/>,
+    /// as a query (supervisors and admins see everything; an agent what is theirs, their teams' or in no team).
+    /// </summary>
+    public static IQueryable<Conversation> VisibleTo(IQueryable<Conversation> query, ConversationViewer viewer)
+    {
+        if (viewer.Role is AgentRole.Supervisor or AgentRole.Admin)
+        {
+            return query;
+        }
+
+        var (me, teamIds) = (viewer.AgentId, viewer.TeamIds);
+        return query.Where(c => c.AssigneeId == me || c.TeamId == null || teamIds.Contains(c.TeamId.Value));
+    }
+
+    /// <summary>
+    /// A conversation by id or by number ("10042" or "#10042"), with its messages in order; null when missing or,
+    /// with <paramref name="visibleTo"/>, when that agent may not see it (the same answer: nothing to learn by probing).
+    /// </summary>
+    public static async Task<ConversationDetail?> GetAsync(KefuDbContext db, string idOrNumber, CancellationToken ct, ConversationViewer? visibleTo = null)
     {
         var query = db.Conversations.AsNoTracking();
         Conversation? conversation;
@@ -168,7 +209,7 @@ public static class ConversationQueries
             return null;
         }
 
-        if (conversation is null)
+        if (conversation is null || (visibleTo is not null && !visibleTo.CanView(conversation)))
         {
             return null;
         }
