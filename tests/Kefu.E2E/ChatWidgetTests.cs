@@ -64,6 +64,8 @@ public sealed class ChatWidgetTests(KefuServer server)
         await agent.GotoAsync($"/conversations/{number}");
         await Expect(agent.Locator(".kefu-root[data-interactive=true]")).ToBeVisibleAsync();
         await Expect(agent.GetByTestId("messages")).ToContainTextAsync(question);
+        // Opening the chat is reading it: the visitor's message shows as read before any answer.
+        await Expect(mine.First).ToHaveAttributeAsync("data-state", "read");
         await agent.GetByTestId("composer").FillAsync(reply);
         await agent.GetByTestId("send").ClickAsync();
         await Expect(agent.Locator("[data-testid=message][data-kind=outbound]")).ToContainTextAsync(reply);

@@ -2,6 +2,7 @@ using Kefu.Core.Tickets;
 using Kefu.Core.Workspace;
 using Kefu.Data;
 using Kefu.Server.Features.Auth;
+using Kefu.Server.Features.Chat;
 using Kefu.Server.Features.Conversations;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
@@ -64,17 +65,10 @@ public sealed class AgentHub(IDbContextFactory<KefuDbContext> dbs, RealtimePubli
     {
         await using var db = await dbs.CreateDbContextAsync();
         await EnsureAccessAsync(db, conversationId);
-        var now = clock.GetUtcNow();
-        var at = upTo > now ? now : upTo;
-        var session = await db.ChatSessions.FirstOrDefaultAsync(s => s.ConversationId == conversationId);
-        if (session is null || session.AgentReadAt >= at)
+        if (await ChatCommands.AgentReadAsync(db, conversationId, upTo, clock.GetUtcNow(), Context.ConnectionAborted) is { } read)
         {
-            return;
+            await realtime.ReadAsync(read);
         }
-
-        session.AgentRead(at);
-        await db.SaveChangesAsync();
-        await realtime.ReadAsync(new ReadChanged(conversationId, false, at));
     }
 
     private async Task EnsureAccessAsync(KefuDbContext db, Guid conversationId)

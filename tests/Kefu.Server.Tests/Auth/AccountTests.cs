@@ -69,6 +69,26 @@ public sealed partial class AccountTests(Apps apps) : ServerTest(apps)
 
     [Theory]
     [MemberData(nameof(Providers))]
+    public async Task Login_OfflineAgent_ComesOnlineButAwayStaysAway(string db)
+    {
+        var app = await AppAsync(db);
+        var offline = await app.CreateAgentAsync();
+        var away = await app.CreateAgentAsync();
+        await app.DbAsync(async d =>
+        {
+            (await d.Agents.SingleAsync(a => a.Id == away.Id)).SetPresence(Presence.Away, DateTimeOffset.UtcNow);
+            return await d.SaveChangesAsync();
+        });
+
+        using var first = await app.SignInAsync(offline.Email, offline.Password);
+        using var second = await app.SignInAsync(away.Email, away.Password);
+
+        Assert.Equal(Presence.Online, await app.DbAsync(d => d.Agents.Where(a => a.Id == offline.Id).Select(a => a.Presence).SingleAsync()));
+        Assert.Equal(Presence.Away, await app.DbAsync(d => d.Agents.Where(a => a.Id == away.Id).Select(a => a.Presence).SingleAsync()));
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
     public async Task Logout_SignedIn_EndsTheSession(string db)
     {
         var app = await AppAsync(db);

@@ -1,4 +1,6 @@
+using Kefu.Core.Agents;
 using Kefu.Data;
+using Kefu.Server.Features.Workspace;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Localization;
 using Microsoft.AspNetCore.Mvc;
@@ -21,7 +23,7 @@ public static class AccountEndpoints
 
     private static async Task<IResult> Login(
         [FromForm] string? email, [FromForm] string? password, [FromForm] string? returnUrl,
-        SignInManager<KefuUser> signIn, KefuDbContext db, HttpContext http, CancellationToken ct)
+        SignInManager<KefuUser> signIn, KefuDbContext db, AgentPresence presence, HttpContext http, CancellationToken ct)
     {
         var back = LocalUrl(returnUrl);
         var user = string.IsNullOrWhiteSpace(email) ? null : await signIn.UserManager.FindByEmailAsync(email.Trim());
@@ -46,6 +48,12 @@ public static class AccountEndpoints
         if (!http.Request.Cookies.ContainsKey(CookieRequestCultureProvider.DefaultCookieName))
         {
             SetCultureCookie(http.Response, await db.Agents.Where(a => a.Id == user.Id).Select(a => a.Language).FirstAsync(ct));
+        }
+
+        // Signing in to the workspace is coming to work: an agent who was offline is online (away or on break stays).
+        if (await db.Agents.AnyAsync(a => a.Id == user.Id && a.Presence == Presence.Offline, ct))
+        {
+            await presence.SetAsync(user.Id, Presence.Online, ct);
         }
 
         return Results.LocalRedirect(user.MustChangePassword ? $"/account/password?returnUrl={Uri.EscapeDataString(back)}" : back);

@@ -24,6 +24,21 @@ public sealed record SentMessage(MessageDto Message, ConversationDto Conversatio
 /// </summary>
 public static class ChatCommands
 {
+    /// <summary>Agents have read a chat up to a time (never the future): the event to publish, or null when nothing moved.</summary>
+    public static async Task<Realtime.ReadChanged?> AgentReadAsync(KefuDbContext db, Guid conversationId, DateTimeOffset upTo, DateTimeOffset now, CancellationToken ct)
+    {
+        var at = upTo > now ? now : upTo;
+        var session = await db.ChatSessions.FirstOrDefaultAsync(s => s.ConversationId == conversationId, ct);
+        if (session is null || session.AgentReadAt >= at)
+        {
+            return null;
+        }
+
+        session.AgentRead(at);
+        await db.SaveChangesAsync(ct);
+        return new Realtime.ReadChanged(conversationId, ByVisitor: false, at);
+    }
+
     /// <summary>Longest message a visitor may type (agents and the API allow more).</summary>
     public const int MaxVisitorText = 5_000;
 
