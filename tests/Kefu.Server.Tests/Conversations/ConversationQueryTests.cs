@@ -167,8 +167,8 @@ public sealed class ConversationQueryTests(Apps apps) : ServerTest(apps)
     {
         var app = await AppAsync(db);
         var admin = await app.AdminAsync();
-        var agent = await app.CreateAgentAsync();
         var team = await admin.Http.PostJsonAsync(Api.Teams, new { name = "Team " + Unique.Id() }).ReadAsync<TeamDto>(HttpStatusCode.Created);
+        var agent = await app.CreateAgentAsync(teamIds: [team.Id]);
         var category = await admin.Http.PostJsonAsync(Api.Categories, new { key = "c" + Unique.Id(), nameEn = "Test", nameZh = "测试" })
             .ReadAsync<CategoryDto>(HttpStatusCode.Created);
         var tag = Api.Tag();

@@ -54,8 +54,8 @@ public sealed class ConversationUpdateTests(Apps apps) : ServerTest(apps)
     {
         var app = await AppAsync(db);
         var admin = await app.AdminAsync();
-        var agent = await app.CreateAgentAsync();
         var team = await admin.Http.PostJsonAsync(Api.Teams, new { name = "Team " + Unique.Id() }).ReadAsync<TeamDto>(HttpStatusCode.Created);
+        var agent = await app.CreateAgentAsync(teamIds: [team.Id]);
         var category = (await agent.Http.GetAsync(Api.Categories).ReadAsync<List<CategoryDto>>(HttpStatusCode.OK)).First(c => c.Key == "complaint");
         var created = (await agent.Http.CreateConversationAsync(Api.NewConversation(assigneeId: agent.Id, teamId: team.Id, categoryId: category.Id))).Conversation;
 

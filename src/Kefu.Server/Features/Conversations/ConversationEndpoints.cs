@@ -19,7 +19,9 @@ public static class ConversationEndpoints
 {
     public static void MapConversationEndpoints(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/v1/conversations").WithTags("Conversations");
+        // An agent sees only what their role allows (Core ConversationAccess): a conversation they may not see
+        // answers 404, exactly like a missing one.
+        var group = app.MapGroup("/api/v1/conversations").WithTags("Conversations").AddEndpointFilter(VisibleOnly);
         group.MapGet("", List).RequireAuthorization(Policies.ConversationsRead)
             .WithSummary("List conversations, newest activity first, with filters, search and keyset pagination.");
         group.MapPost("", Create).RequireAuthorization(Policies.ConversationsWrite)
@@ -36,6 +38,27 @@ public static class ConversationEndpoints
             .WithSummary("The activity trail: who changed what, when, before and after.");
     }
 
+    private static async ValueTask<object?> VisibleOnly(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var http = context.HttpContext;
+        var route = http.Request.RouteValues;
+        var key = route["id"]?.ToString() ?? route["idOrNumber"]?.ToString();
+        if (key is null)
+        {
+            return await next(context);
+        }
+
+        var db = http.RequestServices.GetRequiredService<KefuDbContext>();
+        var viewer = await ConversationViewer.LoadAsync(db, http.User.AgentId(), http.RequestAborted);
+        var query = db.Conversations.AsNoTracking();
+        query = Guid.TryParse(key, out var id) ? query.Where(c => c.Id == id)
+            : long.TryParse(key.TrimStart('#'), out var number) ? query.Where(c => c.Number == number)
+            : query.Where(_ => false);
+        return viewer is not null && await ConversationQueries.VisibleTo(query, viewer).AnyAsync(http.RequestAborted)
+            ? await next(context)
+            : Problems.From(new NotFound("Conversation", key));
+    }
+
     private static async Task<Results<Ok<Page<ConversationDto>>, ProblemHttpResult>> List(
         [AsParameters] ConversationListQuery query, KefuDbContext db, ClaimsPrincipal user, CancellationToken ct)
     {
@@ -50,7 +73,12 @@ public static class ConversationEndpoints
             return Problems.From(invalid);
         }
 
-        var page = await ConversationQueries.ListAsync(db, filter, user.AgentId(), ct);
+        if (await ConversationViewer.LoadAsync(db, user.AgentId(), ct) is not { } viewer)
+        {
+            return Problems.From(new Forbidden("This agent is deactivated."));
+        }
+
+        var page = await ConversationQueries.ListAsync(db, filter with { VisibleTo = viewer }, user.AgentId(), ct);
         return page.IsOk ? TypedResults.Ok(page.Value) : Problems.From(page.Error!);
     }
 
@@ -126,6 +154,12 @@ public static class ConversationEndpoints
     private static async Task<Results<Ok<ConversationDto>, ProblemHttpResult>> Merge(
         Guid id, MergeRequest request, KefuDbContext db, ClaimsPrincipal user, TimeProvider clock, RealtimePublisher realtime, CancellationToken ct)
     {
+        var viewer = await ConversationViewer.LoadAsync(db, user.AgentId(), ct);
+        if (request.TargetId is { } target && (viewer is null || !await ConversationQueries.VisibleTo(db.Conversations.Where(c => c.Id == target), viewer).AnyAsync(ct)))
+        {
+            return Problems.From(Invalid.Field("targetId", $"no conversation has the id {target}."));
+        }
+
         var result = await ConversationCommands.MergeAsync(db, user.ToActor(), clock.GetUtcNow(), id, request.TargetId, ct);
         if (!result.IsOk)
         {

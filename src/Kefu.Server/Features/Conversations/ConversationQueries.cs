@@ -10,7 +10,7 @@ namespace Kefu.Server.Features.Conversations;
 
 /// <summary>
 /// List filters. Assignee is "me", "none" or an agent id; Status may repeat. Teams keeps conversations of any of
-/// these teams; VisibleTo keeps only what that agent may see (the agent UI sets it; the REST API does not yet).
+/// these teams; VisibleTo keeps only what that agent may see (the agent UI and the REST API always set it).
 /// </summary>
 public sealed record ConversationFilter(
     IReadOnlyList<ConversationStatus>? Status = null, string? Assignee = null, Guid? Team = null, Guid? Category = null,
@@ -22,6 +22,16 @@ public sealed record ConversationFilter(
 public sealed record ConversationViewer(Guid AgentId, AgentRole Role, IReadOnlyList<Guid> TeamIds)
 {
     public static ConversationViewer From(Agent agent) => new(agent.Id, agent.Role, agent.TeamIds);
+
+    /// <summary>
+    /// The agent as the access rule sees them, read from the database rather than the cookie or token: a changed
+    /// role or team applies at once. Null for a missing or deactivated agent.
+    /// </summary>
+    public static async Task<ConversationViewer?> LoadAsync(KefuDbContext db, Guid agentId, CancellationToken ct)
+    {
+        var agent = await db.Agents.AsNoTracking().FirstOrDefaultAsync(a => a.Id == agentId && a.IsActive, ct);
+        return agent is null ? null : From(agent);
+    }
 
     public bool CanView(Conversation c) => Core.Workspace.ConversationAccess.CanView(Role, AgentId, TeamIds, c.AssigneeId, c.TeamId);
 }

@@ -149,7 +149,12 @@ public static class CustomerEndpoints
             return Problems.From(new NotFound("Customer", id.ToString()));
         }
 
-        var page = await ConversationQueries.ListAsync(db, new ConversationFilter(Customer: id, Limit: limit ?? 25, Cursor: cursor), user.AgentId(), ct);
+        if (await ConversationViewer.LoadAsync(db, user.AgentId(), ct) is not { } viewer)
+        {
+            return Problems.From(new Forbidden("This agent is deactivated."));
+        }
+
+        var page = await ConversationQueries.ListAsync(db, new ConversationFilter(Customer: id, Limit: limit ?? 25, Cursor: cursor, VisibleTo: viewer), user.AgentId(), ct);
         return page.IsOk ? TypedResults.Ok(page.Value) : Problems.From(page.Error!);
     }
 
