@@ -61,7 +61,7 @@ public sealed class StartupTasks(IServiceProvider services, IOptions<DatabaseOpt
             return;
         }
 
-        db.ChatInboxes.Add(ChatInbox.Create(Guid.CreateVersion7(now), ChatInboxSettings.Default("Website"), ChatInboxEndpoints.NewSecret(), now).Value);
+        db.ChatInboxes.Add(ChatInbox.Create(Guid.CreateVersion7(now), ChatInboxSettings.Default("Website"), ChatInboxCommands.NewSecret(), now).Value);
         await db.SaveChangesAsync(ct);
     }
 

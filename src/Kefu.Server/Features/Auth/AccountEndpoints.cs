@@ -44,8 +44,9 @@ public static class AccountEndpoints
             return Results.LocalRedirect($"/login?error=invalid&returnUrl={Uri.EscapeDataString(back)}");
         }
 
-        // The agent's own language setting applies unless they just chose one on the sign-in page.
-        if (!http.Request.Cookies.ContainsKey(CookieRequestCultureProvider.DefaultCookieName))
+        // The workspace keeps the language the sign-in page was shown in when the visitor chose it (cookie) or their
+        // browser asked for one we have; only when neither did, the agent's own setting decides.
+        if (http.Features.Get<IRequestCultureFeature>()?.Provider is null)
         {
             SetCultureCookie(http.Response, await db.Agents.Where(a => a.Id == user.Id).Select(a => a.Language).FirstAsync(ct));
         }

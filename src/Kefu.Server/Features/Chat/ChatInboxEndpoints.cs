@@ -1,5 +1,4 @@
 using System.Security.Claims;
-using System.Security.Cryptography;
 using Kefu.Core.Channels.Chat;
 using Kefu.Core.Common;
 using Kefu.Data;
@@ -84,9 +83,7 @@ public static class ChatInboxEndpoints
         group.MapDelete("/{id:guid}", Deactivate).WithSummary("Deactivate a web-chat inbox (admins): its widget stops loading; history stays.");
     }
 
-    public static string NewSecret() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
-
-    private static string BaseUrl(HttpRequest request) => $"{request.Scheme}://{request.Host}{request.PathBase}";
+    public static string BaseUrl(HttpRequest request) => $"{request.Scheme}://{request.Host}{request.PathBase}";
 
     private static async Task<Ok<List<ChatInboxDto>>> List(KefuDbContext db, HttpRequest request, CancellationToken ct)
     {
@@ -102,88 +99,29 @@ public static class ChatInboxEndpoints
     private static async Task<Results<Created<ChatInboxDto>, ProblemHttpResult>> Create(
         CreateChatInboxRequest r, KefuDbContext db, HttpRequest request, ClaimsPrincipal user, TimeProvider clock, CancellationToken ct)
     {
-        var now = clock.GetUtcNow();
-        var d = ChatInboxSettings.Default(r.Name ?? "");
-        var settings = new ChatInboxSettings(
-            r.Name, r.TitleEn ?? d.TitleEn, r.TitleZh ?? d.TitleZh, r.GreetingEn ?? d.GreetingEn, r.GreetingZh ?? d.GreetingZh, r.Color ?? d.Color,
-            r.Position ?? d.Position, r.Languages ?? d.Languages, r.PreChatForm ?? false, r.PreChatRequireEmail ?? false,
-            r.MaxUploadBytes ?? d.MaxUploadBytes, r.AllowedFileTypes ?? d.AllowedFileTypes, r.AllowedOrigins ?? [], r.TeamId);
-        var errors = new FieldErrors();
-        await References.CheckAsync(db, errors, null, null, r.TeamId, ct);
-        var created = ChatInbox.Create(Guid.CreateVersion7(now), settings, NewSecret(), now);
-        if (!created.IsOk)
-        {
-            return Problems.From(created.Error!);
-        }
-
-        if (errors.ToError() is { } invalid)
-        {
-            return Problems.From(invalid);
-        }
-
-        db.ChatInboxes.Add(created.Value);
-        db.Activities.Add(ActivityEntry.Create(user.ToActor(), now, "chat_inbox", created.Value.Id, "created", new("name", null, created.Value.Name)));
-        await db.SaveChangesAsync(ct);
-        return TypedResults.Created($"/api/v1/chat-inboxes/{created.Value.Id}", ChatInboxDto.From(created.Value, BaseUrl(request)));
+        var created = await ChatInboxCommands.CreateAsync(db, user.ToActor(), clock.GetUtcNow(), r, ct);
+        return created.IsOk
+            ? TypedResults.Created($"/api/v1/chat-inboxes/{created.Value.Id}", ChatInboxDto.From(created.Value, BaseUrl(request)))
+            : Problems.From(created.Error!);
     }
 
     private static async Task<Results<Ok<ChatInboxDto>, ProblemHttpResult>> Update(
-        Guid id, UpdateChatInboxRequest r, KefuDbContext db, HttpRequest request, ClaimsPrincipal user, TimeProvider clock, CancellationToken ct)
-    {
-        var inbox = await db.ChatInboxes.FirstOrDefaultAsync(i => i.Id == id, ct);
-        if (inbox is null)
-        {
-            return Problems.From(new NotFound("Chat inbox", id.ToString()));
-        }
-
-        var errors = new FieldErrors();
-        await References.CheckAsync(db, errors, null, null, r.TeamId.HasValue ? r.TeamId.Value : null, ct);
-        if (errors.ToError() is { } invalid)
-        {
-            return Problems.From(invalid);
-        }
-
-        var changes = inbox.Apply(r.Over(inbox));
-        if (!changes.IsOk)
-        {
-            return Problems.From(changes.Error!);
-        }
-
-        db.Activities.AddRange(ActivityEntry.Updated(user.ToActor(), clock.GetUtcNow(), "chat_inbox", id, changes.Value));
-        await db.SaveChangesAsync(ct);
-        return TypedResults.Ok(ChatInboxDto.From(inbox, BaseUrl(request)));
-    }
+        Guid id, UpdateChatInboxRequest r, KefuDbContext db, HttpRequest request, ClaimsPrincipal user, TimeProvider clock, CancellationToken ct) =>
+        Respond(await ChatInboxCommands.UpdateAsync(db, user.ToActor(), clock.GetUtcNow(), id, r.Over, ct), request);
 
     private static async Task<Results<Ok<ChatInboxDto>, ProblemHttpResult>> RotateSecret(
-        Guid id, KefuDbContext db, HttpRequest request, ClaimsPrincipal user, TimeProvider clock, CancellationToken ct)
-    {
-        var inbox = await db.ChatInboxes.FirstOrDefaultAsync(i => i.Id == id, ct);
-        if (inbox is null)
-        {
-            return Problems.From(new NotFound("Chat inbox", id.ToString()));
-        }
-
-        inbox.RotateSecret(NewSecret());
-        // The secret itself never goes into the activity trail.
-        db.Activities.Add(ActivityEntry.Create(user.ToActor(), clock.GetUtcNow(), "chat_inbox", id, "secret_rotated"));
-        await db.SaveChangesAsync(ct);
-        return TypedResults.Ok(ChatInboxDto.From(inbox, BaseUrl(request)));
-    }
+        Guid id, KefuDbContext db, HttpRequest request, ClaimsPrincipal user, TimeProvider clock, CancellationToken ct) =>
+        Respond(await ChatInboxCommands.RotateSecretAsync(db, user.ToActor(), clock.GetUtcNow(), id, ct), request);
 
     private static async Task<Results<NoContent, ProblemHttpResult>> Deactivate(
         Guid id, KefuDbContext db, ClaimsPrincipal user, TimeProvider clock, CancellationToken ct)
     {
-        var inbox = await db.ChatInboxes.FirstOrDefaultAsync(i => i.Id == id, ct);
-        if (inbox is null)
-        {
-            return Problems.From(new NotFound("Chat inbox", id.ToString()));
-        }
-
-        var changes = inbox.Apply(new UpdateChatInboxRequest { IsActive = false }.Over(inbox));
-        db.Activities.AddRange(ActivityEntry.Updated(user.ToActor(), clock.GetUtcNow(), "chat_inbox", id, changes.Value));
-        await db.SaveChangesAsync(ct);
-        return TypedResults.NoContent();
+        var result = await ChatInboxCommands.UpdateAsync(db, user.ToActor(), clock.GetUtcNow(), id, new UpdateChatInboxRequest { IsActive = false }.Over, ct);
+        return result.IsOk ? TypedResults.NoContent() : Problems.From(result.Error!);
     }
+
+    private static Results<Ok<ChatInboxDto>, ProblemHttpResult> Respond(Result<ChatInbox> result, HttpRequest request) =>
+        result.IsOk ? TypedResults.Ok(ChatInboxDto.From(result.Value, BaseUrl(request))) : Problems.From(result.Error!);
 }
 
 internal static class OptionalExtensions
