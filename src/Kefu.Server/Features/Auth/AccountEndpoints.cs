@@ -13,6 +13,7 @@ public static class AccountEndpoints
     {
         var group = app.MapGroup("/account").ExcludeFromDescription();
         group.MapPost("/login", Login).AllowAnonymous();
+        // Logout is a form post like the others, so its antiforgery token is checked: no third-party page may sign agents out.
         group.MapPost("/logout", Logout).RequireAuthorization(Policies.Interactive);
         group.MapPost("/password", ChangePassword).RequireAuthorization(Policies.Interactive);
         group.MapGet("/culture", SetCulture).AllowAnonymous();
@@ -50,7 +51,7 @@ public static class AccountEndpoints
         return Results.LocalRedirect(user.MustChangePassword ? $"/account/password?returnUrl={Uri.EscapeDataString(back)}" : back);
     }
 
-    private static async Task<IResult> Logout(SignInManager<KefuUser> signIn)
+    private static async Task<IResult> Logout([FromForm] string? returnUrl, SignInManager<KefuUser> signIn)
     {
         await signIn.SignOutAsync();
         return Results.LocalRedirect("/login");

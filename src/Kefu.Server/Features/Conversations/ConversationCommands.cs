@@ -132,6 +132,10 @@ public static class ConversationCommands
         var clientId = request.ClientMessageId?.Trim();
         for (var attempt = 1; ; attempt++)
         {
+            // Appends to one conversation queue up behind its row lock instead of failing on the version check:
+            // a busy chat must not turn a customer's message into a 409.
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
+            var conversation = await LockAsync(db, conversationId, ct);
             if (!string.IsNullOrEmpty(clientId) && await db.Messages.AsNoTracking().FirstOrDefaultAsync(m => m.ClientMessageId == clientId, ct) is { } existing)
             {
                 return existing.ConversationId == conversationId
@@ -139,7 +143,6 @@ public static class ConversationCommands
                     : new Conflict($"clientMessageId '{clientId}' was already used for a message in another conversation.");
             }
 
-            var conversation = await db.Conversations.FirstOrDefaultAsync(c => c.Id == conversationId, ct);
             if (conversation is null)
             {
                 return new NotFound("Conversation", conversationId.ToString());
@@ -166,20 +169,33 @@ public static class ConversationCommands
             try
             {
                 await db.SaveChangesAsync(ct);
+                await tx.CommitAsync(ct);
                 return (MessageDto.From(created.Value), true);
             }
-            catch (DbUpdateException e) when (attempt < 5 && (e is DbUpdateConcurrencyException || DbErrors.IsUniqueViolation(e)))
+            catch (DbUpdateException e) when (attempt < 3 && DbErrors.IsUniqueViolation(e))
             {
-                // Another message landed first (version bump) or this very message did (client id): look again.
+                // The same client id was just used in another conversation (this one is locked): look again to answer 409.
+                await tx.RollbackAsync(ct);
                 db.ChangeTracker.Clear();
             }
         }
     }
 
+    /// <summary>
+    /// Loads a conversation and holds its row until the transaction ends: FOR UPDATE on PostgreSQL; on SQLite the
+    /// transaction already holds the database's write lock (Microsoft.Data.Sqlite begins transactions IMMEDIATE).
+    /// </summary>
+    private static async Task<Conversation?> LockAsync(KefuDbContext db, Guid id, CancellationToken ct) => db.IsPostgres
+        ? (await db.Conversations.FromSql($"""SELECT * FROM "Conversations" WHERE "Id" = {id} FOR UPDATE""").ToListAsync(ct)).SingleOrDefault()
+        : await db.Conversations.FirstOrDefaultAsync(c => c.Id == id, ct);
+
     public static async Task<Result<ConversationDto>> UpdateAsync(
         KefuDbContext db, Actor actor, DateTimeOffset now, Guid conversationId, int? expectedVersion, ConversationPatch patch, CancellationToken ct)
     {
-        var conversation = await db.Conversations.FirstOrDefaultAsync(c => c.Id == conversationId, ct);
+        // Under the row lock, a change without If-Match applies to the latest version instead of failing because a message
+        // landed meanwhile; with If-Match the version is compared under the lock, so of two racing writers exactly one wins.
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var conversation = await LockAsync(db, conversationId, ct);
         if (conversation is null)
         {
             return new NotFound("Conversation", conversationId.ToString());
@@ -207,15 +223,8 @@ public static class ConversationCommands
         }
 
         db.Activities.AddRange(ActivityEntry.Updated(actor, now, "conversation", conversation.Id, changes.Value));
-        try
-        {
-            await db.SaveChangesAsync(ct);
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            return new Conflict("The conversation was changed by someone else at the same time. Reload it and apply your change again.");
-        }
-
+        await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
         return ConversationDto.From(conversation, await CustomerNameAsync(db, conversation.CustomerId, ct));
     }
 

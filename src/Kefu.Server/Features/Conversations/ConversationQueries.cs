@@ -207,13 +207,23 @@ public static class ConversationQueries
     }
 }
 
-/// <summary>An opaque keyset cursor: the sort key of the last item of a page.</summary>
+/// <summary>An opaque keyset cursor: the sort key of the last item of a page (a time plus a unique tie-breaker).</summary>
 public static class Cursor
 {
-    public static string Encode(DateTimeOffset at, long number) =>
-        Convert.ToBase64String(System.Text.Encoding.ASCII.GetBytes($"{at.UtcTicks}:{number}")).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+    public static string Encode(DateTimeOffset at, long number) => Encode($"{at.UtcTicks}:{number}");
 
-    public static (DateTimeOffset At, long Number)? Decode(string? cursor)
+    public static string Encode(DateTimeOffset at, Guid id) => Encode($"{at.UtcTicks}:{id:N}");
+
+    public static (DateTimeOffset At, long Number)? Decode(string? cursor) =>
+        Split(cursor) is (var at, var key) && long.TryParse(key, out var number) ? (at, number) : null;
+
+    public static (DateTimeOffset At, Guid Id)? DecodeId(string? cursor) =>
+        Split(cursor) is (var at, var key) && Guid.TryParseExact(key, "N", out var id) ? (at, id) : null;
+
+    private static string Encode(string key) =>
+        Convert.ToBase64String(System.Text.Encoding.ASCII.GetBytes(key)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+    private static (DateTimeOffset At, string Key)? Split(string? cursor)
     {
         if (string.IsNullOrEmpty(cursor))
         {
@@ -225,9 +235,8 @@ public static class Cursor
             var padded = cursor.Replace('-', '+').Replace('_', '/');
             padded += new string('=', (4 - padded.Length % 4) % 4);
             var parts = System.Text.Encoding.ASCII.GetString(Convert.FromBase64String(padded)).Split(':');
-            return parts.Length == 2 && long.TryParse(parts[0], out var ticks) && long.TryParse(parts[1], out var number)
-                && ticks >= 0 && ticks <= DateTimeOffset.MaxValue.UtcTicks
-                ? (new DateTimeOffset(ticks, TimeSpan.Zero), number)
+            return parts.Length == 2 && long.TryParse(parts[0], out var ticks) && ticks >= 0 && ticks <= DateTimeOffset.MaxValue.UtcTicks
+                ? (new DateTimeOffset(ticks, TimeSpan.Zero), parts[1])
                 : null;
         }
         catch (FormatException)

@@ -151,6 +151,8 @@ public static class CustomerCommands
         }
 
         customer.Identities.Add(identity.Value);
+        // Added explicitly: found only through the navigation, a new entity with its key already set is taken for an existing row (UPDATE, 0 rows).
+        db.CustomerIdentities.Add(identity.Value);
         customer.Touch(now);
         db.Activities.Add(ActivityEntry.Create(actor, now, "customer", customer.Id, "identity_added", new("identity", null, identity.Value.Display)));
         return await SaveAsync(db, customer, ct);

@@ -46,7 +46,7 @@ public static class CustomerEndpoints
             errors.Add("limit", "must be between 1 and 100.");
         }
 
-        var after = Cursor.Decode(cursor);
+        var after = Cursor.DecodeId(cursor);
         if (cursor is not null && after is null)
         {
             errors.Add("cursor", "is not a cursor this server issued; start again without it.");
@@ -87,13 +87,13 @@ public static class CustomerEndpoints
 
         if (after is { } a)
         {
-            // The cursor's number part carries the id's position among equal timestamps: ids are v7 and unique.
-            query = query.Where(c => c.UpdatedAt < a.At);
+            // Keyset on (UpdatedAt, Id), the sort order: the id breaks ties, so customers sharing a timestamp are neither skipped nor repeated.
+            query = query.Where(c => c.UpdatedAt < a.At || (c.UpdatedAt == a.At && c.Id.CompareTo(a.Id) < 0));
         }
 
         var rows = await query.OrderByDescending(c => c.UpdatedAt).ThenByDescending(c => c.Id).Take(take + 1).ToListAsync(ct);
         var items = rows.Take(take).Select(CustomerDto.From).ToList();
-        var next = rows.Count > take ? Cursor.Encode(items[^1].UpdatedAt, 0) : null;
+        var next = rows.Count > take ? Cursor.Encode(items[^1].UpdatedAt, items[^1].Id) : null;
         return TypedResults.Ok(new Page<CustomerDto>(items, next));
     }
 

@@ -1,0 +1,132 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using Kefu.Bench;
+using Kefu.Data;
+
+// The pieces of bench/run.sh (which builds, starts the real server and the databases and calls these):
+//   free-port                                  print a free TCP port on 127.0.0.1
+//   wait-ready --url U [--pid P --timeout S]   wait until GET U/health/ready answers 200 (fails if process P exits)
+//   api    --database D --url U --email E [--workers N --seconds S --warmup W --active A --server-pid P] --out F.json
+//          (password in BENCH_ADMIN_PASSWORD)
+//   raw    --database sqlite --data-dir DIR | --database postgres [--workers N --seconds S --warmup W] --out F.json
+//          (SQLite: the server's own connection string for DIR; PostgreSQL: BENCH_CONNECTION_STRING, kept off the
+//          command line for the password)
+//   report --results DIR [--doc docs/benchmarks.md] [--machine FILE] [--command TEXT]
+CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
+CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
+if (args.Length == 0)
+{
+    Console.Error.WriteLine("usage: Kefu.Bench free-port | api … | raw … | report … (see bench/run.sh)");
+    return 2;
+}
+
+var options = Options(args.Skip(1).ToArray());
+string Get(string name) => options.TryGetValue(name, out var v) ? v : throw new ArgumentException($"--{name} is required.");
+string Env(string name) => Environment.GetEnvironmentVariable(name) is { Length: > 0 } v ? v : throw new ArgumentException($"{name} is not set.");
+int Workers() => int.Parse(options.GetValueOrDefault("workers", "16"), CultureInfo.InvariantCulture);
+double Seconds(string name, string fallback) => double.Parse(options.GetValueOrDefault(name, fallback), CultureInfo.InvariantCulture);
+
+switch (args[0])
+{
+    case "free-port":
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        Console.WriteLine(((IPEndPoint)listener.LocalEndpoint).Port);
+        return 0;
+    }
+
+    case "wait-ready":
+    {
+        var url = new Uri(new Uri(Get("url")), "/health/ready");
+        var deadline = DateTime.UtcNow.AddSeconds(Seconds("timeout", "120"));
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        while (DateTime.UtcNow < deadline)
+        {
+            if (options.TryGetValue("pid", out var watched) && !ProcStat.IsRunning(int.Parse(watched, CultureInfo.InvariantCulture)))
+            {
+                Console.Error.WriteLine($"bench: the server (pid {watched}) exited before it was ready.");
+                return 1;
+            }
+
+            try
+            {
+                using var response = await http.GetAsync(url);
+                if (response.IsSuccessStatusCode)
+                {
+                    return 0;
+                }
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+            {
+                // not listening yet
+            }
+
+            await Task.Delay(250);
+        }
+
+        Console.Error.WriteLine($"bench: {url} did not answer 200 in time.");
+        return 1;
+    }
+
+    case "api":
+    {
+        var result = await ApiLoad.RunAsync(Get("database"), new Uri(Get("url")), Get("email"), Env("BENCH_ADMIN_PASSWORD"),
+            Workers(), Seconds("seconds", "60"), Seconds("warmup", "3"), int.Parse(options.GetValueOrDefault("active", "1000"), CultureInfo.InvariantCulture),
+            options.TryGetValue("server-pid", out var pid) ? int.Parse(pid, CultureInfo.InvariantCulture) : null);
+        result.Save(Get("out"));
+        Console.WriteLine(Report.Summary(result));
+        return 0;
+    }
+
+    case "raw":
+    {
+        var provider = Get("database") switch
+        {
+            "sqlite" => DatabaseProvider.Sqlite,
+            "postgres" => DatabaseProvider.Postgres,
+            var other => throw new ArgumentException($"--database {other}: use sqlite or postgres."),
+        };
+        var connectionString = provider == DatabaseProvider.Sqlite
+            ? DatabaseSetup.SqliteFile(Path.GetFullPath(Get("data-dir")))
+            : Env("BENCH_CONNECTION_STRING");
+        var result = await RawInserts.RunAsync(provider, connectionString, Workers(), Seconds("seconds", "60"), Seconds("warmup", "3"));
+        result.Save(Get("out"));
+        Console.WriteLine(Report.Summary(result));
+        return 0;
+    }
+
+    case "report":
+    {
+        var section = Report.Section(Get("results"), options.GetValueOrDefault("machine"), options.GetValueOrDefault("command", "bench/run.sh"));
+        Console.WriteLine(section);
+        if (options.TryGetValue("doc", out var doc))
+        {
+            Report.WriteInto(doc, section);
+            Console.Error.WriteLine($"bench: wrote {doc}");
+        }
+
+        return 0;
+    }
+
+    default:
+        Console.Error.WriteLine($"unknown command {args[0]}");
+        return 2;
+}
+
+static Dictionary<string, string> Options(string[] args)
+{
+    var options = new Dictionary<string, string>();
+    for (var i = 0; i < args.Length; i++)
+    {
+        if (!args[i].StartsWith("--", StringComparison.Ordinal) || i + 1 >= args.Length)
+        {
+            throw new ArgumentException($"unexpected argument '{args[i]}' (options are --name value).");
+        }
+
+        options[args[i][2..]] = args[++i];
+    }
+
+    return options;
+}
