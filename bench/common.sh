@@ -10,16 +10,19 @@ SERVER_PID=""
 SERVER_URL=""
 ADMIN_PASSWORD=""
 
-# How busy the machine already is (other tenants), over 5 s: busy = all but idle and iowait in /proc/stat.
+# How busy the machine already is (other tenants), over 5 s: busy = the wall clock of all cores but their idle and
+# iowait time in /proc/stat (its user/system tick counters miss short bursts of work on a tickless kernel).
 busy_percent() {
-  local a b
+  local a b t0 t1
+  t0=$(date +%s%N)
   read -r -a a < <(head -n 1 /proc/stat)
   sleep 5
   read -r -a b < <(head -n 1 /proc/stat)
-  local total=0 idle i
-  for ((i = 1; i <= 8; i++)); do total=$((total + b[i] - a[i])); done
+  t1=$(date +%s%N)
+  local total idle
+  total=$(( (t1 - t0) * $(nproc) / 10000000 )) # in USER_HZ ticks (1/100 s)
   idle=$((b[4] - a[4] + b[5] - a[5]))
-  echo $((total > 0 ? 100 * (total - idle) / total : 0))
+  echo $((total > 0 && total > idle ? 100 * (total - idle) / total : 0))
 }
 
 # describe_machine FILE BUSY_PERCENT [extra "key: value" lines...]: the facts the reports print about the machine.
