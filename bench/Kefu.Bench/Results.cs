@@ -171,6 +171,28 @@ public static class ProcStat
         }
     }
 
+    /// <summary>How many file descriptors (sockets included) a process holds; null when /proc does not say.</summary>
+    public static int? OpenFiles(int? pid)
+    {
+        try
+        {
+            return pid is null ? null : Directory.GetFiles($"/proc/{pid}/fd").Length;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The "Max open files" soft and hard limits of a process as /proc shows them ("20000 / 20000").</summary>
+    public static string? OpenFilesLimit(string pid)
+    {
+        var path = $"/proc/{pid}/limits";
+        var line = File.Exists(path) ? File.ReadLines(path).FirstOrDefault(l => l.StartsWith("Max open files", StringComparison.Ordinal)) : null;
+        var fields = line?["Max open files".Length..].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        return fields is { Length: >= 2 } ? $"{fields[0]} / {fields[1]}" : null;
+    }
+
     /// <summary>VmRSS and VmHWM (peak) of a process, in KiB.</summary>
     public static (long? Rss, long? Peak) Memory(int? pid)
     {
