@@ -80,7 +80,8 @@ public static class ChatReport
             var k = kefu.FirstOrDefault(s => s.OfferedPerSecond == rate);
             var e = echo.FirstOrDefault(s => s.OfferedPerSecond == rate);
             var ratio = k is not null && e is not null && e.DeliveredPerSecond > 0 ? Ratio(k.DeliveredPerSecond / e.DeliveredPerSecond) : "";
-            var p99Ratio = k is not null && e is not null && e.Delivery.P99Ms > 0 ? $"{k.Delivery.P99Ms / e.Delivery.P99Ms:0.#} ×" : "";
+            // A saturated step's p99 is its backlog, not a latency worth a ratio.
+            var p99Ratio = k is not null && e is not null && KeptUp(k) && KeptUp(e) && e.Delivery.P99Ms > 0 ? $"{k.Delivery.P99Ms / e.Delivery.P99Ms:0.#} ×" : "";
             Line($"| {rate:N0} | {Cells(k)} | {Cells(e)} | {ratio} | {p99Ratio} |");
         }
 
@@ -258,16 +259,36 @@ public static class ChatReport
             yield return text.ToString();
         }
 
+        if (saturated?.Cpu is { } sc)
+        {
+            var busy = sc.MachineBusy / sc.WallSeconds;
+            var server = sc.Server / sc.WallSeconds;
+            var writes = saturated.DeliveredPerSecond * 1.5;
+            yield return busy < sc.Cores - 0.3
+                ? $"- **What limits it is not the CPU:** while Kefu fell behind at {saturated.OfferedPerSecond:N0} msg/s the server used {server:0.00} cores and the " +
+                  $"whole machine {busy:0.00} of its {sc.Cores} (about {sc.Cores - busy:0.0} idle). Messages queued for SQLite's single write lock: a visitor's " +
+                  "message is one write transaction, an agent's reply two (the message, then the chat queue watcher's read mark on the chat session), so " +
+                  $"{saturated.DeliveredPerSecond:N0} messages/s are about {writes:N0} write transactions/s, each holding the lock from BEGIN IMMEDIATE across " +
+                  "several EF Core round trips (the conversation load, the idempotency look-up, the INSERTs and the UPDATE) to COMMIT. Writers that find the " +
+                  "lock taken sleep in SQLite's busy handler (1, 2, 5, 10 … up to 100 ms between tries) instead of queueing, so the lock also sits free " +
+                  "while the next writer sleeps, and as Microsoft.Data.Sqlite's async calls run synchronously each sleeping writer holds a thread-pool " +
+                  "thread meanwhile. Queueing Kefu's SQLite writes in the process (one writer at a time, awaited, not polled), folding the queue watcher's read " +
+                  "marks per chat, and holding the lock for fewer round trips are the levers; PostgreSQL (row locks, group commit) is the other."
+                : $"- **What limits it is the CPU:** while Kefu fell behind at {saturated.OfferedPerSecond:N0} msg/s the machine's {sc.Cores} cores were " +
+                  $"{busy:0.00} busy ({server:0.00} of them the server's).";
+        }
+
         var perMessage = kefu.Where(s => s.Cpu is not null && s.Delivered > 0).Select(s => (s, ms: s.Cpu!.Server / (s.Delivered + s.NotDelivered) * 1000)).ToList();
-        var echoPer = echo.Where(s => s.Cpu is not null && s.Delivered > 0).Select(s => s.Cpu!.Server / (s.Delivered + s.NotDelivered) * 1000).ToList();
-        if (perMessage.Count > 0 && echoPer.Count > 0)
+        if (perMessage.Count > 0)
         {
             var busiest = perMessage.Where(p => KeptUp(p.s)).DefaultIfEmpty(perMessage[0]).MaxBy(p => p.s.OfferedPerSecond);
             var kefuMs = busiest.ms;
-            var echoMs = echoPer.Min();
+            var twin = echo.FirstOrDefault(e => e.OfferedPerSecond == busiest.s.OfferedPerSecond && e.Cpu is not null && e.Delivered > 0);
+            var echoMs = twin is null ? double.NaN : twin.Cpu!.Server / (twin.Delivered + twin.NotDelivered) * 1000;
             var cores = TargetRate * kefuMs / 1000;
-            yield return $"- **Where the time goes:** at {busiest.s.OfferedPerSecond:N0} msg/s the server spent {kefuMs:0.00} ms of CPU per Kefu message against " +
-                $"{echoMs:0.000} ms per echo message ({kefuMs / echoMs:0} ×), and a Kefu send was acknowledged only after it was stored (ack p50 {Ms(busiest.s.Ack.P50Ms)} ms " +
+            yield return $"- **Where the CPU goes:** at {busiest.s.OfferedPerSecond:N0} msg/s the server spent {kefuMs:0.00} ms of CPU per Kefu message" +
+                (double.IsNaN(echoMs) ? "" : $" against {echoMs:0.000} ms per echo message at the same rate ({kefuMs / echoMs:0} ×)") +
+                $", and a Kefu send was acknowledged only after it was stored (ack p50 {Ms(busiest.s.Ack.P50Ms)} ms " +
                 $"against {Ms(busiest.s.Delivery.P50Ms)} ms to the other side: the push itself adds little). The difference is the work inside the hub " +
                 "methods. Counted once from EF Core's command log (when this benchmark was added), a visitor's message runs 12 SQL commands: the " +
                 "inbox, the chat session, the idempotency look-up by client message id (twice: in the chat layer and again in the conversation " +
@@ -277,7 +298,8 @@ public static class ChatReport
                 "activity rows, UPDATE conversation, INSERT message, the re-read), and then the chat queue watcher runs 4 more for it: it loads the " +
                 "chat session, marks the visitor's messages read (an UPDATE: a second write transaction per reply) and re-reads the inbox and its " +
                 "waiting queue. All of it through EF Core on SQLite (every connection open re-runs Kefu's PRAGMAs), with JSON on both hubs; the " +
-                $"echo hub does none of it. At that cost {TargetRate:N0} msg/s would need about {cores:0.0} cores for the server alone, before the load generator.";
+                $"echo hub does none of it. At that cost {TargetRate:N0} msg/s would need about {cores:0.0} cores for the server alone, before the load generator" +
+                (saturated is null ? "." : $" — and, on SQLite, about {TargetRate * 1.5:N0} write transactions a second, {TargetRate / saturated.DeliveredPerSecond:0.#} × what it managed here.");
         }
 
         if (keptUp is not null && keptUp.Delivery.P99Ms > keptUp.Delivery.P50Ms * 5)
@@ -296,9 +318,13 @@ public static class ChatReport
                 "well) caps a node a little below it unless raised — raising the hard limit needs root with CAP_SYS_RESOURCE or a service manager's " +
                 "LimitNOFILE. A visitor that only " +
                 "connects and starts writes nothing (no session until it chats), so the ramp costs mostly CPU for the WebSocket handshakes, negotiate " +
-                "and the Start look-ups." + (c.Held is { } h && h.Delivery.P99Ms > (keptUp?.Delivery.P99Ms ?? double.MaxValue) * 2
-                    ? $" Messages still flowed while they were held, but with a longer tail (p99 {Ms(h.Delivery.P99Ms)} ms against {Ms(keptUp!.Delivery.P99Ms)} ms at {keptUp.OfferedPerSecond:N0} msg/s without them): " +
-                      "keep-alive traffic and garbage collection over a much larger heap compete with the message work on two cores."
+                "and the Start look-ups; held, they cost memory and keep-alive pings." + (c.Held is { } h && kefu.FirstOrDefault(s => s.OfferedPerSecond == h.OfferedPerSecond) is { } same
+                    ? $" Messages kept flowing while they were held: p50 {Ms(h.Delivery.P50Ms)} ms and p99 {Ms(h.Delivery.P99Ms)} ms at {h.OfferedPerSecond:N0} msg/s, against " +
+                      $"{Ms(same.Delivery.P50Ms)} ms and {Ms(same.Delivery.P99Ms)} ms in the step at the same rate without them" +
+                      (h.Delivery.P99Ms > same.Delivery.P99Ms * 2
+                          ? " — a longer tail, not investigated further; the likeliest causes are garbage collection over the larger heap and the keep-alive " +
+                            "traffic of all the connections on the same two cores."
+                          : ".")
                     : "");
         }
 
