@@ -25,8 +25,8 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 
-log() { printf '==> %s\n' "$*" >&2; }
-die() { printf 'bench/run.sh: error: %s\n' "$*" >&2; exit 1; }
+# shellcheck source=bench/common.sh
+source "$ROOT/bench/common.sh"
 
 SECONDS_PER=${BENCH_SECONDS:-60}
 WARMUP=${BENCH_WARMUP:-3}
@@ -57,27 +57,9 @@ STARTED_AT=$(date +%s)
 RESULTS="$ROOT/artifacts/bench/$(date -u +%Y%m%dT%H%M%SZ)"
 mkdir -p "$RESULTS"
 
-SERVER_PID=""
 PG_DB=""
 PG_ADMIN_URL=""
 TEMP_DIRS=()
-
-stop_server() {
-  [[ -n $SERVER_PID ]] || return 0
-  if kill -0 "$SERVER_PID" 2>/dev/null; then
-    kill -TERM "$SERVER_PID" 2>/dev/null || true
-    local i
-    for ((i = 0; i < 60; i++)); do
-      kill -0 "$SERVER_PID" 2>/dev/null || break
-      # a stopped child stays a zombie until waited for
-      [[ $(awk '{print $3}' "/proc/$SERVER_PID/stat" 2>/dev/null || echo Z) == Z ]] && break
-      sleep 0.5
-    done
-    kill -KILL "$SERVER_PID" 2>/dev/null || true
-  fi
-  wait "$SERVER_PID" 2>/dev/null || true
-  SERVER_PID=""
-}
 
 drop_pg_database() {
   [[ -n $PG_DB ]] || return 0
@@ -120,67 +102,19 @@ fi
 # ---------------------------------------------------------------------------
 # The machine
 # ---------------------------------------------------------------------------
-# How busy the machine already is (other tenants), over 5 s: busy = all but idle and iowait in /proc/stat.
-busy_percent() {
-  local a b
-  read -r -a a < <(head -n 1 /proc/stat)
-  sleep 5
-  read -r -a b < <(head -n 1 /proc/stat)
-  local total=0 idle i
-  for ((i = 1; i <= 8; i++)); do total=$((total + b[i] - a[i])); done
-  idle=$((b[4] - a[4] + b[5] - a[5]))
-  echo $((total > 0 ? 100 * (total - idle) / total : 0))
-}
 BUSY_BEFORE=$(busy_percent)
 ((BUSY_BEFORE < 25)) || log "warning: the machine was already ${BUSY_BEFORE}% busy before the benchmark (other work): expect noisy numbers"
 
 machine="$RESULTS/machine.txt"
-{
-  echo "date: $(date -u '+%Y-%m-%d %H:%M UTC')"
-  echo "CPU: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'), nproc $(nproc)"
-  echo "RAM: $(awk '/MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo)"
-  echo "OS: $(. /etc/os-release && echo "$PRETTY_NAME"), kernel $(uname -r)"
-  echo ".NET: SDK $(dotnet --version), runtime $(dotnet --list-runtimes | awk '/Microsoft.AspNetCore.App/ {v=$2} END {print v}') (ASP.NET Core), server GC as shipped"
-  if [[ -n $PG_PASSWORD ]]; then
-    echo "PostgreSQL: $(PGPASSWORD=$PG_PASSWORD psql -X -At -h 127.0.0.1 -U kefu_test -d postgres -c 'SHOW server_version'), local on 127.0.0.1:5432"
-  fi
-  echo "disk: $(df -T "${TMPDIR:-/tmp}" | awk 'NR==2 {print $2}') (SQLite's temp data directory), load generator on the same machine"
-  echo "other load: the machine was ${BUSY_BEFORE}% busy in the 5 s before the benchmark started"
-} >"$machine"
+pg_line=()
+if [[ -n $PG_PASSWORD ]]; then
+  pg_line=("PostgreSQL: $(PGPASSWORD=$PG_PASSWORD psql -X -At -h 127.0.0.1 -U kefu_test -d postgres -c 'SHOW server_version'), local on 127.0.0.1:5432")
+fi
+describe_machine "$machine" "$BUSY_BEFORE" "${pg_line[@]}"
 
 # ---------------------------------------------------------------------------
 # One database: server + API load, then the ceiling
 # ---------------------------------------------------------------------------
-random_hex() { od -An -tx1 -N"$1" /dev/urandom | tr -d ' \n'; }
-
-# start_server NAME PROVIDER [--Key=value...]: the Release build output, as an operator runs it (from its
-# directory, so its appsettings.json applies). Secrets go through the environment, not the process list.
-start_server() {
-  local name=$1 provider=$2; shift 2
-  local port
-  port=$(bench free-port)
-  SERVER_URL="http://127.0.0.1:$port"
-  ADMIN_PASSWORD=$(random_hex 16)
-  local -a secrets=(Admin__Password="$ADMIN_PASSWORD")
-  [[ -n ${SERVER_CONNECTION_STRING:-} ]] && secrets+=(Database__ConnectionString="$SERVER_CONNECTION_STRING")
-  (cd "$SERVER_DIR" && exec env "${secrets[@]}" dotnet Kefu.Server.dll --urls "$SERVER_URL" --Database:Provider="$provider" "$@") >"$RESULTS/$name-server.log" 2>&1 &
-  SERVER_PID=$!
-  log "$name: server pid $SERVER_PID on $SERVER_URL, waiting for /health/ready"
-  bench wait-ready --url "$SERVER_URL" --pid "$SERVER_PID" --timeout 180 ||
-    { tail -n 40 "$RESULTS/$name-server.log" >&2; die "$name: the server did not become ready"; }
-}
-
-# Failures the server logged while serving (before "Application started" there is only the migration, whose
-# existence check of the fresh PostgreSQL database logs a harmless connection error).
-server_failures() {
-  local name=$1 serving
-  serving=$(sed -n '/Application started/,$p' "$RESULTS/$1-server.log")
-  if grep -q '^fail:' <<<"$serving"; then
-    log "$name: the server logged failures while serving ($(grep -c '^fail:' <<<"$serving")); the first ones:"
-    grep -A 12 -m 3 '^fail:' <<<"$serving" >&2
-  fi
-}
-
 run_database() {
   local db=$1 data_dir=""
   local -a server_args=()

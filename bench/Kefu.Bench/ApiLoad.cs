@@ -180,37 +180,54 @@ public static partial class ApiLoad
     /// <summary>Signs in with the cookie form like a person, then mints an API token for the load.</summary>
     public static async Task<string> CreateTokenAsync(Uri server, string email, string password)
     {
-        using var http = new HttpClient(new SocketsHttpHandler { CookieContainer = new CookieContainer(), AllowAutoRedirect = false })
+        using var http = await SignInAsync(server, email, password);
+        return await CreateTokenAsync(http, "bench", ["conversations:read", "conversations:write", "customers:read", "customers:write"]);
+    }
+
+    /// <summary>An HTTP client holding the sign-in cookie of this agent (the cookie form, as a person signs in).</summary>
+    public static async Task<HttpClient> SignInAsync(Uri server, string email, string password)
+    {
+        var http = new HttpClient(new SocketsHttpHandler { CookieContainer = new CookieContainer(), AllowAutoRedirect = false })
         {
             BaseAddress = server,
         };
-        var page = await http.GetStringAsync("/login");
-        var input = AntiforgeryInput().Match(page);
-        var antiforgery = ValueAttribute().Match(input.Value);
-        if (!input.Success || !antiforgery.Success)
+        try
         {
-            throw new InvalidOperationException("GET /login: no __RequestVerificationToken input in the page.");
-        }
+            var page = await http.GetStringAsync("/login");
+            var input = AntiforgeryInput().Match(page);
+            var antiforgery = ValueAttribute().Match(input.Value);
+            if (!input.Success || !antiforgery.Success)
+            {
+                throw new InvalidOperationException("GET /login: no __RequestVerificationToken input in the page.");
+            }
 
-        using var form = new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["email"] = email,
-            ["password"] = password,
-            ["returnUrl"] = "/",
-            ["__RequestVerificationToken"] = WebUtility.HtmlDecode(antiforgery.Groups["value"].Value),
-        });
-        using var login = await http.PostAsync("/account/login", form);
-        var location = login.Headers.Location?.OriginalString ?? "";
-        if (login.StatusCode != HttpStatusCode.Redirect || location.Contains("error=", StringComparison.Ordinal) || location.StartsWith("/account/password", StringComparison.Ordinal))
-        {
-            throw new InvalidOperationException($"POST /account/login: {(int)login.StatusCode} to '{location}' (wrong password, or the admin must change it first).");
-        }
+            using var form = new FormUrlEncodedContent(new Dictionary<string, string>
+            {
+                ["email"] = email,
+                ["password"] = password,
+                ["returnUrl"] = "/",
+                ["__RequestVerificationToken"] = WebUtility.HtmlDecode(antiforgery.Groups["value"].Value),
+            });
+            using var login = await http.PostAsync("/account/login", form);
+            var location = login.Headers.Location?.OriginalString ?? "";
+            if (login.StatusCode != HttpStatusCode.Redirect || location.Contains("error=", StringComparison.Ordinal) || location.StartsWith("/account/password", StringComparison.Ordinal))
+            {
+                throw new InvalidOperationException($"POST /account/login as {email}: {(int)login.StatusCode} to '{location}' (wrong password, or the agent must change it first).");
+            }
 
-        using var created = await http.PostAsJsonAsync("/api/v1/tokens", new
+            return http;
+        }
+        catch
         {
-            name = "bench",
-            scopes = new[] { "conversations:read", "conversations:write", "customers:read", "customers:write" },
-        });
+            http.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Mints an API token from a signed-in session (a token cannot mint tokens); returns its secret.</summary>
+    public static async Task<string> CreateTokenAsync(HttpClient signedIn, string name, string[] scopes)
+    {
+        using var created = await signedIn.PostAsJsonAsync("/api/v1/tokens", new { name, scopes });
         var body = await created.Content.ReadAsStringAsync();
         if (created.StatusCode != HttpStatusCode.Created)
         {

@@ -13,11 +13,18 @@ using Kefu.Data;
 //          (SQLite: the server's own connection string for DIR; PostgreSQL: BENCH_CONNECTION_STRING, kept off the
 //          command line for the password)
 //   report --results DIR [--doc docs/benchmarks.md] [--machine FILE] [--command TEXT]
+// and of bench/chat.sh (the live chat load on the SignalR hubs):
+//   chat   --url U --email E [--visitors N --agents M --rates "100 250 …" --step-seconds S --warmup W --drain D
+//          --connections C --connect-batch B --held-rate R --held-seconds S --echo true|false --server-pid P] --out F.json
+//          (password in BENCH_ADMIN_PASSWORD)
+//   chat-count  --data-dir DIR --result F.json [--server-log F]   count the stored messages (server stopped) and the
+//               server's logged failures into the result
+//   chat-report --result F.json [--doc docs/benchmarks.md] [--machine FILE] [--command TEXT]
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 if (args.Length == 0)
 {
-    Console.Error.WriteLine("usage: Kefu.Bench free-port | api … | raw … | report … (see bench/run.sh)");
+    Console.Error.WriteLine("usage: Kefu.Bench free-port | wait-ready … | api … | raw … | report … | chat … | chat-count … | chat-report … (see bench/run.sh, bench/chat.sh)");
     return 2;
 }
 
@@ -97,13 +104,69 @@ switch (args[0])
         return 0;
     }
 
+    case "chat":
+    {
+        var defaults = new ChatSettings { Server = new Uri(Get("url")), Email = Get("email"), Password = Env("BENCH_ADMIN_PASSWORD") };
+        int Int(string name, int fallback) => options.TryGetValue(name, out var v) ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
+        double Real(string name, double fallback) => options.TryGetValue(name, out var v) ? double.Parse(v, CultureInfo.InvariantCulture) : fallback;
+        var settings = defaults with
+        {
+            Visitors = Int("visitors", defaults.Visitors),
+            Agents = Int("agents", defaults.Agents),
+            Rates = options.TryGetValue("rates", out var rates)
+                ? rates.Split([' ', ','], StringSplitOptions.RemoveEmptyEntries).Select(r => double.Parse(r, CultureInfo.InvariantCulture)).ToList()
+                : defaults.Rates,
+            StepSeconds = Real("step-seconds", defaults.StepSeconds),
+            WarmupSeconds = Real("warmup", defaults.WarmupSeconds),
+            DrainSeconds = Real("drain", defaults.DrainSeconds),
+            Connections = Int("connections", defaults.Connections),
+            ConnectBatch = Int("connect-batch", defaults.ConnectBatch),
+            ConnectConcurrency = Int("connect-concurrency", defaults.ConnectConcurrency),
+            HeldRate = Real("held-rate", defaults.HeldRate),
+            HeldSeconds = Real("held-seconds", defaults.HeldSeconds),
+            Echo = options.GetValueOrDefault("echo", "true") == "true",
+            ServerPid = options.TryGetValue("server-pid", out var serverPid) ? int.Parse(serverPid, CultureInfo.InvariantCulture) : null,
+        };
+        if (settings.Visitors < 1 || settings.Agents < 1 || settings.Rates.Count == 0 || settings.Rates.Any(r => r <= 0))
+        {
+            throw new ArgumentException("--visitors and --agents must be at least 1, --rates positive numbers.");
+        }
+
+        var result = await ChatLoad.RunAsync(settings);
+        result.Save(Get("out"));
+        Console.WriteLine(ChatReport.Summary(result));
+        return 0;
+    }
+
+    case "chat-count":
+    {
+        var path = Get("result");
+        var result = ChatLoad.CountMessages(ChatResult.Load(path), DatabaseSetup.SqliteFile(Path.GetFullPath(Get("data-dir"))), options.GetValueOrDefault("server-log"));
+        result.Save(path);
+        Console.Error.WriteLine($"bench: {result.MessageRows:N0} message rows stored, {result.KefuAcknowledged:N0} acknowledged");
+        return 0;
+    }
+
+    case "chat-report":
+    {
+        var section = ChatReport.Section(ChatResult.Load(Get("result")), options.GetValueOrDefault("machine"), options.GetValueOrDefault("command", "bench/chat.sh"));
+        Console.WriteLine(section);
+        if (options.TryGetValue("doc", out var doc))
+        {
+            Report.WriteInto(doc, ChatReport.Heading, section);
+            Console.Error.WriteLine($"bench: wrote {doc}");
+        }
+
+        return 0;
+    }
+
     case "report":
     {
         var section = Report.Section(Get("results"), options.GetValueOrDefault("machine"), options.GetValueOrDefault("command", "bench/run.sh"));
         Console.WriteLine(section);
         if (options.TryGetValue("doc", out var doc))
         {
-            Report.WriteInto(doc, section);
+            Report.WriteInto(doc, Report.Heading, section);
             Console.Error.WriteLine($"bench: wrote {doc}");
         }
 

@@ -237,8 +237,8 @@ public static class Report
             + "floor for a machine where they do not.";
     }
 
-    /// <summary>Replaces this benchmark's section of the file (from its heading to the next "## " heading), or adds it.</summary>
-    public static void WriteInto(string path, string section)
+    /// <summary>Replaces one benchmark's section of the file (from its heading to the next "## " heading), or adds it.</summary>
+    public static void WriteInto(string path, string heading, string section)
     {
         var existing = File.Exists(path) ? File.ReadAllText(path).ReplaceLineEndings("\n") : "";
         if (existing.Length == 0)
@@ -252,7 +252,7 @@ public static class Report
         }
 
         var lines = existing.Split('\n').ToList();
-        var start = lines.FindIndex(l => l.TrimEnd() == Heading);
+        var start = lines.FindIndex(l => l.TrimEnd() == heading);
         if (start < 0)
         {
             File.WriteAllText(path, existing.TrimEnd('\n') + "\n\n" + section);

@@ -95,17 +95,22 @@ public static class ProcStat
 {
     private static readonly double TicksPerSecond = 100; // USER_HZ: 100 on every Linux we run on
 
-    public static double MachineBusySeconds()
+    /// <summary>
+    /// Idle and I/O-wait seconds of all CPUs since boot; busy time is the rest of the wall clock (see <see cref="CpuWindow"/>).
+    /// The user/system tick counters of /proc/stat cannot be trusted for that on a tickless kernel: work done in short
+    /// bursts between ticks is never sampled (on the 2-core VM these benchmarks run on, a server answering SignalR calls
+    /// showed a tenth of its own /proc/&lt;pid&gt;/stat time there), whereas idle time is measured exactly.
+    /// </summary>
+    public static double MachineIdleSeconds()
     {
         if (!File.Exists("/proc/stat"))
         {
             return double.NaN;
         }
 
-        // cpu  user nice system idle iowait irq softirq steal ...; busy = all but idle and iowait.
+        // cpu  user nice system idle iowait irq softirq steal ...
         var fields = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(long.Parse).ToArray();
-        var busy = fields.Take(8).Sum() - fields[3] - fields[4];
-        return busy / TicksPerSecond;
+        return (fields[3] + fields[4]) / TicksPerSecond;
     }
 
     public static double ProcessCpuSeconds(int? pid)
@@ -166,6 +171,28 @@ public static class ProcStat
         }
     }
 
+    /// <summary>How many file descriptors (sockets included) a process holds; null when /proc does not say.</summary>
+    public static int? OpenFiles(int? pid)
+    {
+        try
+        {
+            return pid is null ? null : Directory.GetFiles($"/proc/{pid}/fd").Length;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The "Max open files" soft and hard limits of a process as /proc shows them ("20000 / 20000").</summary>
+    public static string? OpenFilesLimit(string pid)
+    {
+        var path = $"/proc/{pid}/limits";
+        var line = File.Exists(path) ? File.ReadLines(path).FirstOrDefault(l => l.StartsWith("Max open files", StringComparison.Ordinal)) : null;
+        var fields = line?["Max open files".Length..].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        return fields is { Length: >= 2 } ? $"{fields[0]} / {fields[1]}" : null;
+    }
+
     /// <summary>VmRSS and VmHWM (peak) of a process, in KiB.</summary>
     public static (long? Rss, long? Peak) Memory(int? pid)
     {
@@ -183,22 +210,27 @@ public static class ProcStat
 /// <summary>Samples the CPU counters at the start and end of the measured window.</summary>
 public sealed class CpuWindow(int? serverPid)
 {
-    private double wall0, machine0, server0, self0, postgres0;
+    private double wall0, idle0, server0, self0, postgres0;
 
     public void Start()
     {
         wall0 = Stopwatch.GetTimestamp() / (double)Stopwatch.Frequency;
-        machine0 = ProcStat.MachineBusySeconds();
+        idle0 = ProcStat.MachineIdleSeconds();
         server0 = ProcStat.ProcessCpuSeconds(serverPid);
         self0 = Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds;
         postgres0 = ProcStat.CommandCpuSeconds("postgres");
     }
 
-    public CpuUse Stop() => new(
-        Stopwatch.GetTimestamp() / (double)Stopwatch.Frequency - wall0,
-        Environment.ProcessorCount,
-        ProcStat.MachineBusySeconds() - machine0,
-        serverPid is null ? 0 : ProcStat.ProcessCpuSeconds(serverPid) - server0,
-        Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds - self0,
-        Math.Max(0, ProcStat.CommandCpuSeconds("postgres") - postgres0));
+    public CpuUse Stop()
+    {
+        var wall = Stopwatch.GetTimestamp() / (double)Stopwatch.Frequency - wall0;
+        var cores = Environment.ProcessorCount;
+        return new(
+            wall,
+            cores,
+            Math.Clamp(cores * wall - (ProcStat.MachineIdleSeconds() - idle0), 0, cores * wall),
+            serverPid is null ? 0 : ProcStat.ProcessCpuSeconds(serverPid) - server0,
+            Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds - self0,
+            Math.Max(0, ProcStat.CommandCpuSeconds("postgres") - postgres0));
+    }
 }

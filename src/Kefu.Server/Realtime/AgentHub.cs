@@ -44,10 +44,11 @@ public sealed class AgentHub(IDbContextFactory<KefuDbContext> dbs, RealtimePubli
         }
 
         var (message, created) = result.Value;
-        if (created)
+        // The event needs the conversation, not its messages: re-reading every message of a long chat on each reply
+        // made an agent's send cost grow with the length of the conversation.
+        if (created && await ConversationQueries.SummaryAsync(db, conversationId, Context.ConnectionAborted) is { } conversation)
         {
-            var conversation = await ConversationQueries.GetAsync(db, conversationId.ToString(), Context.ConnectionAborted);
-            await realtime.MessageCreatedAsync(conversation!.Conversation, message);
+            await realtime.MessageCreatedAsync(conversation, message);
         }
 
         return message;
