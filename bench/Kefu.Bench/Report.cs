@@ -228,7 +228,7 @@ public static class Report
             + "event; a create also finds or creates the customer and its identity and bumps the conversation-number counter "
             + "(UPDATE … RETURNING, which serialises concurrent creates). Counted once from EF Core's command log with one worker "
             + "(when this benchmark was added): 8 SQL commands over 6 connection opens per append (10 when the reply changes the "
-            + "status), 10 commands over 3 opens per create; on SQLite every connection open also re-runs Kefu's 4 PRAGMAs. The raw "
+            + "status), 10 commands over 3 opens per create; Kefu's SQLite PRAGMAs run once per pooled physical connection, not per open. The raw "
             + "insert is one statement per commit, so the ratio prices all of that plus HTTP, authentication and JSON.";
         yield return "- SQLite has one writer at a time: concurrent writers wait in SQLite's busy handler (busy_timeout), which sleeps "
             + "in steps of milliseconds rather than queueing, so its tail latency grows with the number of workers; PostgreSQL queues "
