@@ -290,7 +290,11 @@ public sealed class KefuDbContext(DbContextOptions<KefuDbContext> options)
             v => JsonSerializer.Serialize(v, JsonOptions).GetHashCode(),
             v => JsonSerializer.Deserialize<T>(JsonSerializer.Serialize(v, JsonOptions), JsonOptions) ?? new T());
 
-    private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web);
+    // Chinese stays readable in the stored JSON (attributes, page trails) instead of \uXXXX escapes; both read back alike.
+    private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web)
+    {
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
 
     private sealed class UtcTicksConverter() : ValueConverter<DateTimeOffset, long>(
         v => v.UtcTicks, v => new DateTimeOffset(v, TimeSpan.Zero));

@@ -484,4 +484,20 @@ public sealed class CustomerTests(Apps apps) : ServerTest(apps)
         string.Concat(Guid.NewGuid().ToString("N")[..8].Select(h => "甲乙丙丁戊己庚辛壬癸子丑寅卯辰巳"[Convert.ToInt32(h.ToString(), 16)]));
 
     private static List<Guid> Ids(Page<CustomerDto> page) => page.Items.Select(c => c.Id).ToList();
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task Create_ChineseAttributes_StoredReadableAndReadBack(string db)
+    {
+        var app = await AppAsync(db);
+        var agent = await app.CreateAgentAsync();
+        var created = await agent.Http.PostJsonAsync(Api.Customers, new { name = "王丽", attributes = new Dictionary<string, string> { ["会员等级"] = "金卡" } })
+            .ReadAsync<CustomerDto>(System.Net.HttpStatusCode.Created);
+
+        var raw = await app.DbAsync(d => d.Database
+            .SqlQuery<string>($"""SELECT "Attributes" AS "Value" FROM "Customers" WHERE "Id" = {created.Id}""").SingleAsync());
+
+        Assert.Contains("会员等级", raw);
+        Assert.Equal("金卡", (await agent.Http.GetCustomerAsync(created.Id)).Attributes["会员等级"]);
+    }
 }
