@@ -374,8 +374,7 @@ public sealed class WorkspaceTests(KefuServer server)
         var conversation = (await ConversationQueries.GetAsync(db, number.ToString(), CancellationToken.None))!.Conversation;
         var result = await ConversationCommands.AddMessageAsync(db, Actor.System, DateTimeOffset.UtcNow, conversation.Id,
             new NewMessage(MessageKind.Inbound, text, null, null, null), CancellationToken.None);
-        var summary = await ConversationQueries.SummaryAsync(db, conversation.Id, CancellationToken.None);
-        await scope.ServiceProvider.GetRequiredService<Kefu.Server.Realtime.RealtimePublisher>().MessageCreatedAsync(summary!, result.Value.Message);
+        await scope.ServiceProvider.GetRequiredService<Kefu.Server.Realtime.RealtimePublisher>().MessageCreatedAsync(result.Value.Conversation, result.Value.Message);
     }
 
     /// <summary>A browser context with the Chinese UI, signed in as the agent, on the conversation list.</summary>

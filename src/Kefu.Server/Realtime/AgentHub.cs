@@ -43,10 +43,8 @@ public sealed class AgentHub(IDbContextFactory<KefuDbContext> dbs, RealtimePubli
             throw new HubException(result.Error!.Message);
         }
 
-        var (message, created) = result.Value;
-        // The event needs the conversation, not its messages: re-reading every message of a long chat on each reply
-        // made an agent's send cost grow with the length of the conversation.
-        if (created && await ConversationQueries.SummaryAsync(db, conversationId, Context.ConnectionAborted) is { } conversation)
+        var (message, conversation, created) = result.Value;
+        if (created)
         {
             await realtime.MessageCreatedAsync(conversation, message);
         }

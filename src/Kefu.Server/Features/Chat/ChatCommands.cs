@@ -186,7 +186,7 @@ public static class ChatCommands
             var added = await ConversationCommands.AddMessageAsync(db, actor, now, current.Id, message, ct);
             if (added.IsOk)
             {
-                return new SentMessage(added.Value.Message, (await ConversationQueries.SummaryAsync(db, current.Id, ct))!, added.Value.Created, false);
+                return new SentMessage(added.Value.Message, added.Value.Conversation, added.Value.Created, false);
             }
 
             if (added.Error is not Conflict)

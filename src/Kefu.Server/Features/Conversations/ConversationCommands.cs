@@ -126,7 +126,11 @@ public static class ConversationCommands
         return (new ConversationDetail(ConversationDto.From(conversation, customer.DisplayName), [MessageDto.From(created.Value)]), true);
     }
 
-    public static async Task<Result<(MessageDto Message, bool Created)>> AddMessageAsync(
+    /// <summary>
+    /// Adds a message; returns it with the conversation as it now is (what the realtime event needs), so callers do
+    /// not read the conversation again.
+    /// </summary>
+    public static async Task<Result<(MessageDto Message, ConversationDto Conversation, bool Created)>> AddMessageAsync(
         KefuDbContext db, Actor actor, DateTimeOffset now, Guid conversationId, NewMessage request, CancellationToken ct)
     {
         var clientId = request.ClientMessageId?.Trim();
@@ -138,8 +142,8 @@ public static class ConversationCommands
             var conversation = await LockAsync(db, conversationId, ct);
             if (!string.IsNullOrEmpty(clientId) && await db.Messages.AsNoTracking().FirstOrDefaultAsync(m => m.ClientMessageId == clientId, ct) is { } existing)
             {
-                return existing.ConversationId == conversationId
-                    ? (MessageDto.From(existing), false)
+                return existing.ConversationId == conversationId && conversation is not null
+                    ? (MessageDto.From(existing), ConversationDto.From(conversation, await CustomerNameAsync(db, conversation.CustomerId, ct)), false)
                     : new Conflict($"clientMessageId '{clientId}' was already used for a message in another conversation.");
             }
 
@@ -170,7 +174,7 @@ public static class ConversationCommands
             {
                 await db.SaveChangesAsync(ct);
                 await tx.CommitAsync(ct);
-                return (MessageDto.From(created.Value), true);
+                return (MessageDto.From(created.Value), ConversationDto.From(conversation, await CustomerNameAsync(db, conversation.CustomerId, ct)), true);
             }
             catch (DbUpdateException e) when (attempt < 3 && DbErrors.IsUniqueViolation(e))
             {

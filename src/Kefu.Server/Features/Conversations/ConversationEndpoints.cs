@@ -142,8 +142,8 @@ public static class ConversationEndpoints
             return Problems.From(result.Error!);
         }
 
-        var (dto, created) = result.Value;
-        if (created && await ConversationQueries.SummaryAsync(db, id, ct) is { } conversation)
+        var (dto, conversation, created) = result.Value;
+        if (created)
         {
             await realtime.MessageCreatedAsync(conversation, dto);
         }
