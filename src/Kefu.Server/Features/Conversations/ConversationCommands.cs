@@ -292,7 +292,7 @@ public static class ConversationCommands
         {
             ActorKind.Agent or ActorKind.Integration => AuthorKind.Agent,
             ActorKind.Bot => AuthorKind.Bot,
-            ActorKind.System or ActorKind.Customer => AuthorKind.System,
+            ActorKind.System or ActorKind.Customer or ActorKind.Automation => AuthorKind.System,
         },
     };
 
