@@ -297,7 +297,7 @@ public static class ConversationCommands
     };
 
     private static Guid? AuthorIdOf(MessageKind kind, Actor actor, Guid customerId) =>
-        kind == MessageKind.Inbound ? customerId : actor.Id;
+        kind == MessageKind.Inbound ? customerId : actor.Kind == ActorKind.Automation ? null : actor.Id;
 }
 
 /// <summary>Checks that ids named in a request body exist, reporting them as field errors.</summary>
