@@ -128,3 +128,81 @@ public static class Automation
         _ => throw new ArgumentOutOfRangeException(nameof(p), p, null),
     };
 }
+
+/// <summary>What one rule's actions do to a conversation, worked out against its current state.</summary>
+public sealed record AutomationPlan(
+    ConversationPatch Patch,
+    IReadOnlyList<Guid> CannedReplies,
+    IReadOnlyList<string> Notes,
+    IReadOnlyList<RuleAction> Notifications,
+    IReadOnlyList<string> Webhooks)
+{
+    public static AutomationPlan For(IReadOnlyList<RuleAction> actions, Priority priority, IReadOnlyList<string> tags)
+    {
+        var patch = new ConversationPatch();
+        var tagSet = tags.ToList();
+        var tagsChanged = false;
+        var canned = new List<Guid>();
+        var notes = new List<string>();
+        var notify = new List<RuleAction>();
+        var hooks = new List<string>();
+        foreach (var a in actions)
+        {
+            switch (a.Type)
+            {
+                case ActionType.AssignTeam:
+                    patch = patch with { TeamId = (Guid?)Guid.Parse(a.Values[0]) };
+                    break;
+                case ActionType.AssignAgent:
+                    patch = patch with { AssigneeId = (Guid?)Guid.Parse(a.Values[0]) };
+                    break;
+                case ActionType.Unassign:
+                    patch = patch with { AssigneeId = (Guid?)null };
+                    break;
+                case ActionType.SetPriority:
+                    priority = RuleValidation.Parse<Priority>(a.Values[0]);
+                    patch = patch with { Priority = priority };
+                    break;
+                case ActionType.RaisePriority:
+                    priority = Automation.Raise(priority);
+                    patch = patch with { Priority = priority };
+                    break;
+                case ActionType.SetCategory:
+                    patch = patch with { CategoryId = (Guid?)Guid.Parse(a.Values[0]) };
+                    break;
+                case ActionType.AddTags:
+                    tagSet.AddRange(a.Values.Where(v => !tagSet.Contains(v, StringComparer.OrdinalIgnoreCase)));
+                    tagsChanged = true;
+                    break;
+                case ActionType.RemoveTags:
+                    tagSet.RemoveAll(t => a.Values.Contains(t, StringComparer.OrdinalIgnoreCase));
+                    tagsChanged = true;
+                    break;
+                case ActionType.SetStatus:
+                    patch = patch with { Status = RuleValidation.Parse<ConversationStatus>(a.Values[0]) };
+                    break;
+                case ActionType.SendCannedReply:
+                    canned.Add(Guid.Parse(a.Values[0]));
+                    break;
+                case ActionType.AddNote:
+                    notes.Add(a.Text ?? "");
+                    break;
+                case ActionType.Notify:
+                    notify.Add(a);
+                    break;
+                case ActionType.CallWebhook:
+                    hooks.Add(a.Values[0]);
+                    break;
+                default:
+                    throw new ArgumentOutOfRangeException(nameof(actions), a.Type, null);
+            }
+        }
+
+        if (tagsChanged)
+        {
+            patch = patch with { Tags = tagSet };
+        }
+
+        return new AutomationPlan(patch, canned, notes, notify, hooks);
+    }
+}

@@ -59,6 +59,9 @@ public sealed class Conversation
 
     public int MessageCount { get; private set; }
 
+    /// <summary>When the conversation entered its current status (time-based automation: "pending for 72 hours").</summary>
+    public DateTimeOffset StatusChangedAt { get; private set; }
+
     /// <summary>Optimistic concurrency token: bumped on every change, so a concurrent update is detected, not lost.</summary>
     public int Version { get; private set; }
 
@@ -90,6 +93,7 @@ public sealed class Conversation
             CreatedAt = now,
             UpdatedAt = now,
             LastMessageAt = now,
+            StatusChangedAt = now,
             Version = 1,
         };
     }
@@ -303,6 +307,7 @@ public sealed class Conversation
         };
         ClosedAt = to == ConversationStatus.Closed ? now : null;
         Status = to;
+        StatusChangedAt = now;
         return change;
     }
 

@@ -1,7 +1,9 @@
+using Kefu.Core.Automation;
 using Kefu.Core.Common;
 using Kefu.Core.Customers;
 using Kefu.Core.Tickets;
 using Kefu.Data;
+using Kefu.Server.Features.Automation;
 using Kefu.Server.Features.Customers;
 using Microsoft.EntityFrameworkCore;
 
@@ -121,6 +123,9 @@ public static class ConversationCommands
         db.Messages.Add(created.Value);
         db.Activities.Add(ActivityEntry.Create(actor, now, "conversation", conversation.Id, "created", new("number", null, Conversation.Display(number))));
         db.Activities.AddRange(ActivityEntry.Updated(actor, now, "conversation", conversation.Id, changes.Value));
+        await AutomationOutbox.QueueAsync(db, actor, now, conversation.Id,
+            kind == MessageKind.Inbound ? [AutomationTrigger.ConversationCreated, AutomationTrigger.MessageReceived] : [AutomationTrigger.ConversationCreated],
+            created.Value.Id, ct);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         return (new ConversationDetail(ConversationDto.From(conversation, customer.DisplayName), [MessageDto.From(created.Value)]), true);
@@ -170,6 +175,14 @@ public static class ConversationCommands
             db.Messages.Add(created.Value);
             db.Activities.Add(ActivityEntry.Create(actor, now, "conversation", conversation.Id, kind == MessageKind.Note ? "note_added" : "message_added"));
             db.Activities.AddRange(ActivityEntry.Updated(actor, now, "conversation", conversation.Id, changes.Value));
+            List<AutomationTrigger> triggers = kind == MessageKind.Inbound ? [AutomationTrigger.MessageReceived] : [];
+            if (changes.Value.Any(c => c.Field == "status"))
+            {
+                triggers.Add(AutomationTrigger.StatusChanged);
+            }
+
+            await AutomationOutbox.QueueAsync(db, actor, now, conversation.Id, triggers, created.Value.Id, ct);
+
             try
             {
                 await db.SaveChangesAsync(ct);
@@ -227,6 +240,13 @@ public static class ConversationCommands
         }
 
         db.Activities.AddRange(ActivityEntry.Updated(actor, now, "conversation", conversation.Id, changes.Value));
+        if (changes.Value.Count > 0)
+        {
+            await AutomationOutbox.QueueAsync(db, actor, now, conversation.Id,
+                changes.Value.Any(c => c.Field == "status") ? [AutomationTrigger.ConversationUpdated, AutomationTrigger.StatusChanged] : [AutomationTrigger.ConversationUpdated],
+                null, ct);
+        }
+
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         return ConversationDto.From(conversation, await CustomerNameAsync(db, conversation.CustomerId, ct));
