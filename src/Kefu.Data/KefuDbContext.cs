@@ -57,6 +57,12 @@ public sealed class KefuDbContext(DbContextOptions<KefuDbContext> options)
 
     public DbSet<AutomationFiring> AutomationFirings => Set<AutomationFiring>();
 
+    public DbSet<Kefu.Core.Calendars.BusinessCalendar> BusinessCalendars => Set<Kefu.Core.Calendars.BusinessCalendar>();
+
+    public DbSet<Kefu.Core.Sla.SlaPolicy> SlaPolicies => Set<Kefu.Core.Sla.SlaPolicy>();
+
+    public DbSet<Kefu.Core.Sla.SlaEventRecord> SlaEvents => Set<Kefu.Core.Sla.SlaEventRecord>();
+
     /// <summary>Cookie and antiforgery keys: kept with the data so restarts and several nodes share them.</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
@@ -307,6 +313,8 @@ public sealed class KefuDbContext(DbContextOptions<KefuDbContext> options)
             e.HasIndex(t => t.AgentId);
             e.HasOne<Agent>().WithMany().HasForeignKey(t => t.AgentId).OnDelete(DeleteBehavior.Cascade);
         });
+
+        SlaMapping.Map(b);
     }
 
     /// <summary>A trigram index for substring search in any language (PostgreSQL; SQLite scans with LIKE).</summary>

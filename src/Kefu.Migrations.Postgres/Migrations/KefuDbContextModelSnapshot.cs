@@ -30,6 +30,10 @@ namespace Kefu.Migrations.Postgres.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uuid");
 
+                    b.Property<string>("Capacities")
+                        .IsRequired()
+                        .HasColumnType("text");
+
                     b.Property<int>("ChatCapacity")
                         .HasColumnType("integer");
 
@@ -54,6 +58,10 @@ namespace Kefu.Migrations.Postgres.Migrations
                         .HasMaxLength(16)
                         .HasColumnType("character varying(16)");
 
+                    b.PrimitiveCollection<List<string>>("Languages")
+                        .IsRequired()
+                        .HasColumnType("text[]");
+
                     b.Property<DateTimeOffset?>("LastSeenAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -69,6 +77,10 @@ namespace Kefu.Migrations.Postgres.Migrations
                         .IsRequired()
                         .HasMaxLength(20)
                         .HasColumnType("character varying(20)");
+
+                    b.PrimitiveCollection<List<string>>("Skills")
+                        .IsRequired()
+                        .HasColumnType("text[]");
 
                     b.PrimitiveCollection<List<Guid>>("TeamIds")
                         .IsRequired()
@@ -106,6 +118,48 @@ namespace Kefu.Migrations.Postgres.Migrations
                         .IsUnique();
 
                     b.ToTable("Teams");
+                });
+
+            modelBuilder.Entity("Kefu.Core.Calendars.BusinessCalendar", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Holidays")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("Slots")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("TimeZone")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Name")
+                        .IsUnique();
+
+                    b.ToTable("BusinessCalendars", (string)null);
                 });
 
             modelBuilder.Entity("Kefu.Core.Channels.Chat.ChatInbox", b =>
@@ -405,6 +459,125 @@ namespace Kefu.Migrations.Postgres.Migrations
                     b.ToTable("CustomerIdentities");
                 });
 
+            modelBuilder.Entity("Kefu.Core.Sla.SlaEventRecord", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("At")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("ConversationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<int>("Cycle")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset>("DueAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<int>("Level")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Metric")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<Guid?>("PolicyId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("RecordedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Kind", "At");
+
+                    b.HasIndex("ConversationId", "Metric", "Cycle", "Kind", "Level")
+                        .IsUnique();
+
+                    b.ToTable("SlaEvents", (string)null);
+                });
+
+            modelBuilder.Entity("Kefu.Core.Sla.SlaPolicy", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid?>("CalendarId")
+                        .HasColumnType("uuid");
+
+                    b.PrimitiveCollection<List<Guid>>("CategoryIds")
+                        .IsRequired()
+                        .HasColumnType("uuid[]");
+
+                    b.Property<string>("Channels")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Escalations")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<int?>("FirstResponseMinutes")
+                        .HasColumnType("integer");
+
+                    b.Property<bool>("IsActive")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<int?>("NextResponseMinutes")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Priorities")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<int?>("ResolutionMinutes")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Segments")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer");
+
+                    b.Property<int>("WarningPercent")
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CalendarId");
+
+                    b.HasIndex("Name")
+                        .IsUnique();
+
+                    b.ToTable("SlaPolicies", (string)null);
+                });
+
             modelBuilder.Entity("Kefu.Core.Tickets.Category", b =>
                 {
                     b.Property<Guid>("Id")
@@ -449,6 +622,9 @@ namespace Kefu.Migrations.Postgres.Migrations
                     b.Property<Guid?>("AssigneeId")
                         .HasColumnType("uuid");
 
+                    b.Property<DateTimeOffset?>("AwaitingReplySince")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<Guid?>("CategoryId")
                         .HasColumnType("uuid");
 
@@ -469,6 +645,12 @@ namespace Kefu.Migrations.Postgres.Migrations
                     b.Property<DateTimeOffset?>("FirstResponseAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<DateTimeOffset?>("FirstResponseDueAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("FirstResponseSlaStage")
+                        .HasColumnType("integer");
+
                     b.Property<DateTimeOffset>("LastMessageAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -478,6 +660,24 @@ namespace Kefu.Migrations.Postgres.Migrations
                     b.Property<int>("MessageCount")
                         .HasColumnType("integer");
 
+                    b.Property<int>("NextResponseCycle")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset?>("NextResponseDueAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<long>("NextResponsePausedBase")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("NextResponseSlaStage")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset?>("NextResponseStartedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset?>("NextSlaDueAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<long>("Number")
                         .HasColumnType("bigint");
 
@@ -486,8 +686,23 @@ namespace Kefu.Migrations.Postgres.Migrations
                         .HasMaxLength(20)
                         .HasColumnType("character varying(20)");
 
+                    b.Property<DateTimeOffset?>("ResolutionDueAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("ResolutionSlaStage")
+                        .HasColumnType("integer");
+
                     b.Property<DateTimeOffset?>("ResolvedAt")
                         .HasColumnType("timestamp with time zone");
+
+                    b.Property<long>("SlaPausedSeconds")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTimeOffset?>("SlaPausedSince")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid?>("SlaPolicyId")
+                        .HasColumnType("uuid");
 
                     b.Property<string>("Status")
                         .IsRequired()
@@ -521,10 +736,18 @@ namespace Kefu.Migrations.Postgres.Migrations
 
                     b.HasIndex("CustomerId");
 
+                    b.HasIndex("FirstResponseDueAt");
+
                     b.HasIndex("MergedIntoId");
+
+                    b.HasIndex("NextSlaDueAt");
 
                     b.HasIndex("Number")
                         .IsUnique();
+
+                    b.HasIndex("ResolutionDueAt");
+
+                    b.HasIndex("SlaPolicyId");
 
                     b.HasIndex("Subject");
 
@@ -1101,6 +1324,23 @@ namespace Kefu.Migrations.Postgres.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Kefu.Core.Sla.SlaEventRecord", b =>
+                {
+                    b.HasOne("Kefu.Core.Tickets.Conversation", null)
+                        .WithMany()
+                        .HasForeignKey("ConversationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Kefu.Core.Sla.SlaPolicy", b =>
+                {
+                    b.HasOne("Kefu.Core.Calendars.BusinessCalendar", null)
+                        .WithMany()
+                        .HasForeignKey("CalendarId")
+                        .OnDelete(DeleteBehavior.Restrict);
+                });
+
             modelBuilder.Entity("Kefu.Core.Tickets.Conversation", b =>
                 {
                     b.HasOne("Kefu.Core.Agents.Agent", null)
@@ -1123,6 +1363,11 @@ namespace Kefu.Migrations.Postgres.Migrations
                         .WithMany()
                         .HasForeignKey("MergedIntoId")
                         .OnDelete(DeleteBehavior.Restrict);
+
+                    b.HasOne("Kefu.Core.Sla.SlaPolicy", null)
+                        .WithMany()
+                        .HasForeignKey("SlaPolicyId")
+                        .OnDelete(DeleteBehavior.SetNull);
 
                     b.HasOne("Kefu.Core.Agents.Team", null)
                         .WithMany()

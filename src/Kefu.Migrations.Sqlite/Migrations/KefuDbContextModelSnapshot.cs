@@ -23,6 +23,10 @@ namespace Kefu.Migrations.Sqlite.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Capacities")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("ChatCapacity")
                         .HasColumnType("INTEGER");
 
@@ -47,6 +51,10 @@ namespace Kefu.Migrations.Sqlite.Migrations
                         .HasMaxLength(16)
                         .HasColumnType("TEXT");
 
+                    b.PrimitiveCollection<string>("Languages")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
                     b.Property<long?>("LastSeenAt")
                         .HasColumnType("INTEGER");
 
@@ -61,6 +69,10 @@ namespace Kefu.Migrations.Sqlite.Migrations
                     b.Property<string>("Role")
                         .IsRequired()
                         .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.PrimitiveCollection<string>("Skills")
+                        .IsRequired()
                         .HasColumnType("TEXT");
 
                     b.PrimitiveCollection<string>("TeamIds")
@@ -99,6 +111,48 @@ namespace Kefu.Migrations.Sqlite.Migrations
                         .IsUnique();
 
                     b.ToTable("Teams");
+                });
+
+            modelBuilder.Entity("Kefu.Core.Calendars.BusinessCalendar", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Holidays")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Slots")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TimeZone")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Name")
+                        .IsUnique();
+
+                    b.ToTable("BusinessCalendars", (string)null);
                 });
 
             modelBuilder.Entity("Kefu.Core.Channels.Chat.ChatInbox", b =>
@@ -392,6 +446,125 @@ namespace Kefu.Migrations.Sqlite.Migrations
                     b.ToTable("CustomerIdentities");
                 });
 
+            modelBuilder.Entity("Kefu.Core.Sla.SlaEventRecord", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("At")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("ConversationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Cycle")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("DueAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Level")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Metric")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("PolicyId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("RecordedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Kind", "At");
+
+                    b.HasIndex("ConversationId", "Metric", "Cycle", "Kind", "Level")
+                        .IsUnique();
+
+                    b.ToTable("SlaEvents", (string)null);
+                });
+
+            modelBuilder.Entity("Kefu.Core.Sla.SlaPolicy", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("CalendarId")
+                        .HasColumnType("TEXT");
+
+                    b.PrimitiveCollection<string>("CategoryIds")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Channels")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Escalations")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("FirstResponseMinutes")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("IsActive")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("NextResponseMinutes")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Priorities")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("ResolutionMinutes")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Segments")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("WarningPercent")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("CalendarId");
+
+                    b.HasIndex("Name")
+                        .IsUnique();
+
+                    b.ToTable("SlaPolicies", (string)null);
+                });
+
             modelBuilder.Entity("Kefu.Core.Tickets.Category", b =>
                 {
                     b.Property<Guid>("Id")
@@ -436,6 +609,9 @@ namespace Kefu.Migrations.Sqlite.Migrations
                     b.Property<Guid?>("AssigneeId")
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("AwaitingReplySince")
+                        .HasColumnType("INTEGER");
+
                     b.Property<Guid?>("CategoryId")
                         .HasColumnType("TEXT");
 
@@ -456,6 +632,12 @@ namespace Kefu.Migrations.Sqlite.Migrations
                     b.Property<long?>("FirstResponseAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long?>("FirstResponseDueAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("FirstResponseSlaStage")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long>("LastMessageAt")
                         .HasColumnType("INTEGER");
 
@@ -463,6 +645,24 @@ namespace Kefu.Migrations.Sqlite.Migrations
                         .HasColumnType("TEXT");
 
                     b.Property<int>("MessageCount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("NextResponseCycle")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("NextResponseDueAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("NextResponsePausedBase")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("NextResponseSlaStage")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("NextResponseStartedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("NextSlaDueAt")
                         .HasColumnType("INTEGER");
 
                     b.Property<long>("Number")
@@ -473,8 +673,23 @@ namespace Kefu.Migrations.Sqlite.Migrations
                         .HasMaxLength(20)
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("ResolutionDueAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ResolutionSlaStage")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long?>("ResolvedAt")
                         .HasColumnType("INTEGER");
+
+                    b.Property<long>("SlaPausedSeconds")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("SlaPausedSince")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("SlaPolicyId")
+                        .HasColumnType("TEXT");
 
                     b.Property<string>("Status")
                         .IsRequired()
@@ -508,10 +723,18 @@ namespace Kefu.Migrations.Sqlite.Migrations
 
                     b.HasIndex("CustomerId");
 
+                    b.HasIndex("FirstResponseDueAt");
+
                     b.HasIndex("MergedIntoId");
+
+                    b.HasIndex("NextSlaDueAt");
 
                     b.HasIndex("Number")
                         .IsUnique();
+
+                    b.HasIndex("ResolutionDueAt");
+
+                    b.HasIndex("SlaPolicyId");
 
                     b.HasIndex("Subject");
 
@@ -1076,6 +1299,23 @@ namespace Kefu.Migrations.Sqlite.Migrations
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Kefu.Core.Sla.SlaEventRecord", b =>
+                {
+                    b.HasOne("Kefu.Core.Tickets.Conversation", null)
+                        .WithMany()
+                        .HasForeignKey("ConversationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Kefu.Core.Sla.SlaPolicy", b =>
+                {
+                    b.HasOne("Kefu.Core.Calendars.BusinessCalendar", null)
+                        .WithMany()
+                        .HasForeignKey("CalendarId")
+                        .OnDelete(DeleteBehavior.Restrict);
+                });
+
             modelBuilder.Entity("Kefu.Core.Tickets.Conversation", b =>
                 {
                     b.HasOne("Kefu.Core.Agents.Agent", null)
@@ -1098,6 +1338,11 @@ namespace Kefu.Migrations.Sqlite.Migrations
                         .WithMany()
                         .HasForeignKey("MergedIntoId")
                         .OnDelete(DeleteBehavior.Restrict);
+
+                    b.HasOne("Kefu.Core.Sla.SlaPolicy", null)
+                        .WithMany()
+                        .HasForeignKey("SlaPolicyId")
+                        .OnDelete(DeleteBehavior.SetNull);
 
                     b.HasOne("Kefu.Core.Agents.Team", null)
                         .WithMany()
