@@ -10,8 +10,8 @@ public sealed class AutomationFiring
 
     public Guid ConversationId { get; set; }
 
-    /// <summary>UTC ticks of the moment the state began, e.g. when the conversation became pending.</summary>
-    public long Anchor { get; set; }
+    /// <summary>When the state began, e.g. when the conversation became pending or got its last message.</summary>
+    public DateTimeOffset Anchor { get; set; }
 
     public DateTimeOffset FiredAt { get; set; }
 }

@@ -3,6 +3,7 @@ using Kefu.Data;
 using Kefu.Server.Components;
 using Kefu.Server.Features.Admin;
 using Kefu.Server.Features.Auth;
+using Kefu.Server.Features.Automation;
 using Kefu.Server.Features.Chat;
 using Kefu.Server.Features.Conversations;
 using Kefu.Server.Features.Customers;
@@ -67,6 +68,7 @@ public static class KefuHost
         services.AddKefuChat();
         services.AddKefuWorkspace();
         services.AddKefuJobs();
+        services.AddKefuAutomation();
         services.Configure<JsonOptions>(o => Json.Configure(o.SerializerOptions));
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.AddProblemDetails(o => o.CustomizeProblemDetails = c =>
@@ -130,6 +132,7 @@ public static class KefuHost
         app.MapCustomerEndpoints();
         app.MapAdminEndpoints();
         app.MapJobEndpoints();
+        app.MapAutomationEndpoints();
         app.MapApiTokenEndpoints();
         app.MapAccountEndpoints();
         app.MapKefuRealtime();

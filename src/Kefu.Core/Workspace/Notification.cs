@@ -5,6 +5,9 @@ public enum NotificationKind
     Mention,
     Assigned,
     NewMessage,
+
+    /// <summary>An automation rule's "notify" action; the actor name is the rule's.</summary>
+    Automation,
 }
 
 /// <summary>Something an agent should see: an @mention, an assignment, a customer message in their conversation.</summary>

@@ -120,6 +120,63 @@ namespace Kefu.Migrations.Postgres.Migrations
                     b.ToTable("Teams");
                 });
 
+            modelBuilder.Entity("Kefu.Core.Automation.AutomationRule", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Actions")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("Conditions")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Description")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)");
+
+                    b.Property<bool>("IsActive")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("Match")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("character varying(10)");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("SeedKey")
+                        .HasMaxLength(50)
+                        .HasColumnType("character varying(50)");
+
+                    b.Property<string>("Trigger")
+                        .IsRequired()
+                        .HasMaxLength(30)
+                        .HasColumnType("character varying(30)");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("SeedKey")
+                        .IsUnique();
+
+                    b.ToTable("AutomationRules");
+                });
+
             modelBuilder.Entity("Kefu.Core.Calendars.BusinessCalendar", b =>
                 {
                     b.Property<Guid>("Id")
@@ -709,6 +766,9 @@ namespace Kefu.Migrations.Postgres.Migrations
                         .HasMaxLength(20)
                         .HasColumnType("character varying(20)");
 
+                    b.Property<DateTimeOffset>("StatusChangedAt")
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<string>("Subject")
                         .IsRequired()
                         .HasMaxLength(300)
@@ -759,6 +819,8 @@ namespace Kefu.Migrations.Postgres.Migrations
                     b.HasIndex("LastMessageAt", "Id");
 
                     b.HasIndex("Status", "LastMessageAt");
+
+                    b.HasIndex("Status", "StatusChangedAt");
 
                     b.ToTable("Conversations");
                 });
@@ -955,6 +1017,27 @@ namespace Kefu.Migrations.Postgres.Migrations
                         .IsUnique();
 
                     b.ToTable("ApiTokens");
+                });
+
+            modelBuilder.Entity("Kefu.Data.AutomationFiring", b =>
+                {
+                    b.Property<Guid>("RuleId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("ConversationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("Anchor")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset>("FiredAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("RuleId", "ConversationId", "Anchor");
+
+                    b.HasIndex("ConversationId");
+
+                    b.ToTable("AutomationFirings");
                 });
 
             modelBuilder.Entity("Kefu.Data.Counter", b =>
@@ -1417,6 +1500,21 @@ namespace Kefu.Migrations.Postgres.Migrations
                     b.HasOne("Kefu.Core.Agents.Agent", null)
                         .WithMany()
                         .HasForeignKey("AgentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Kefu.Data.AutomationFiring", b =>
+                {
+                    b.HasOne("Kefu.Core.Tickets.Conversation", null)
+                        .WithMany()
+                        .HasForeignKey("ConversationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Kefu.Core.Automation.AutomationRule", null)
+                        .WithMany()
+                        .HasForeignKey("RuleId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -113,6 +113,63 @@ namespace Kefu.Migrations.Sqlite.Migrations
                     b.ToTable("Teams");
                 });
 
+            modelBuilder.Entity("Kefu.Core.Automation.AutomationRule", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Actions")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Conditions")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Description")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("IsActive")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Match")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Position")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("SeedKey")
+                        .HasMaxLength(50)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Trigger")
+                        .IsRequired()
+                        .HasMaxLength(30)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("SeedKey")
+                        .IsUnique();
+
+                    b.ToTable("AutomationRules");
+                });
+
             modelBuilder.Entity("Kefu.Core.Calendars.BusinessCalendar", b =>
                 {
                     b.Property<Guid>("Id")
@@ -696,6 +753,9 @@ namespace Kefu.Migrations.Sqlite.Migrations
                         .HasMaxLength(20)
                         .HasColumnType("TEXT");
 
+                    b.Property<long>("StatusChangedAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Subject")
                         .IsRequired()
                         .HasMaxLength(300)
@@ -743,6 +803,8 @@ namespace Kefu.Migrations.Sqlite.Migrations
                     b.HasIndex("LastMessageAt", "Id");
 
                     b.HasIndex("Status", "LastMessageAt");
+
+                    b.HasIndex("Status", "StatusChangedAt");
 
                     b.ToTable("Conversations");
                 });
@@ -936,6 +998,27 @@ namespace Kefu.Migrations.Sqlite.Migrations
                         .IsUnique();
 
                     b.ToTable("ApiTokens");
+                });
+
+            modelBuilder.Entity("Kefu.Data.AutomationFiring", b =>
+                {
+                    b.Property<Guid>("RuleId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("ConversationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Anchor")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("FiredAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("RuleId", "ConversationId", "Anchor");
+
+                    b.HasIndex("ConversationId");
+
+                    b.ToTable("AutomationFirings");
                 });
 
             modelBuilder.Entity("Kefu.Data.Counter", b =>
@@ -1392,6 +1475,21 @@ namespace Kefu.Migrations.Sqlite.Migrations
                     b.HasOne("Kefu.Core.Agents.Agent", null)
                         .WithMany()
                         .HasForeignKey("AgentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Kefu.Data.AutomationFiring", b =>
+                {
+                    b.HasOne("Kefu.Core.Tickets.Conversation", null)
+                        .WithMany()
+                        .HasForeignKey("ConversationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+
+                    b.HasOne("Kefu.Core.Automation.AutomationRule", null)
+                        .WithMany()
+                        .HasForeignKey("RuleId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });
