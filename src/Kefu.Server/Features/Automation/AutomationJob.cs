@@ -60,21 +60,7 @@ public sealed class AutomationJob(
         }
 
         var plan = AutomationPlan.For(rule.Actions, current.Priority, current.Tags);
-        var updated = await ConversationCommands.UpdateAsync(db, actor, now, conversationId, null, plan.Patch, ct);
-        if (!updated.IsOk)
-        {
-            // E.g. a team that was deleted since the rule was written: the rest of the rule still runs.
-            log.LogWarning("Automation rule {Rule} could not change conversation {Conversation}: {Error}", rule.Name, conversationId, updated.Error);
-        }
-        else if (updated.Value.Version != current.Version)
-        {
-            await realtime.ConversationChangedAsync(updated.Value);
-            if (updated.Value.AssigneeId is not null && updated.Value.AssigneeId != current.AssigneeId)
-            {
-                await notifications.AssignedAsync(updated.Value, actor, ct);
-            }
-        }
-
+        // Replies and notes first, then the changes: "remind the customer, then resolve" reads in that order.
         var step = 0;
         foreach (var cannedId in plan.CannedReplies)
         {
@@ -88,6 +74,22 @@ public sealed class AutomationJob(
         foreach (var note in plan.Notes)
         {
             await PostAsync(job, rule, actor, conversationId, MessageKind.Note, note, step++, now, ct);
+        }
+
+        db.ChangeTracker.Clear();
+        var updated = await ConversationCommands.UpdateAsync(db, actor, now, conversationId, null, plan.Patch, ct);
+        if (!updated.IsOk)
+        {
+            // E.g. a team that was deleted since the rule was written: the rule's other actions still run.
+            log.LogWarning("Automation rule {Rule} could not change conversation {Conversation}: {Error}", rule.Name, conversationId, updated.Error);
+        }
+        else if (updated.Value.Version != current.Version)
+        {
+            await realtime.ConversationChangedAsync(updated.Value);
+            if (updated.Value.AssigneeId is not null && updated.Value.AssigneeId != current.AssigneeId)
+            {
+                await notifications.AssignedAsync(updated.Value, actor, ct);
+            }
         }
 
         if (plan.Notifications.Count > 0 && await ConversationQueries.SummaryAsync(db, conversationId, ct) is { } summary)
@@ -195,7 +197,7 @@ public sealed class AutomationJob(
         var hours = await HoursAsync(db, c.SlaPolicyId, ct);
 
         // Rows written before StatusChangedAt existed carry its zero value: their last update is the best bound.
-        var inStatusSince = c.StatusChangedAt < c.CreatedAt ? c.UpdatedAt : c.StatusChangedAt;
+        var inStatusSince = c.StatusChangedAt == default ? c.UpdatedAt : c.StatusChangedAt;
         return new AutomationFacts(
             c.Channel, c.Priority, c.Status, c.CategoryId, c.TeamId, c.AssigneeId, c.Tags, [WireName.Of(segment)],
             text ?? "", c.Subject, hours.IsOpen(now), customer?.Attributes ?? [],
