@@ -46,100 +46,22 @@ public static class AutomationEndpoints
     private static async Task<Results<Created<RuleDto>, ProblemHttpResult>> Create(
         RuleRequest request, KefuDbContext db, ClaimsPrincipal user, TimeProvider clock, CancellationToken ct)
     {
-        var now = clock.GetUtcNow();
-        var created = AutomationRule.Create(Guid.CreateVersion7(now), request.Name, request.Description, request.IsActive ?? true,
-            request.Position ?? 0, request.Trigger, request.Match, request.Conditions, request.Actions, now);
-        var errors = new FieldErrors().Include(created.Error);
-        await CheckReferencesAsync(db, request, errors, ct);
-        if (errors.ToError() is { } invalid)
-        {
-            return Problems.From(invalid);
-        }
-
-        if (!created.IsOk)
-        {
-            return Problems.From(created.Error!);
-        }
-
-        db.AutomationRules.Add(created.Value);
-        db.Activities.Add(ActivityEntry.Create(user.ToActor(), now, "automation_rule", created.Value.Id, "created", new("name", null, created.Value.Name)));
-        await db.SaveChangesAsync(ct);
-        return TypedResults.Created($"/api/v1/automation/rules/{created.Value.Id}", RuleDto.From(created.Value));
+        var created = await AutomationCommands.CreateAsync(db, user.ToActor(), clock.GetUtcNow(), request, ct);
+        return created.IsOk
+            ? TypedResults.Created($"/api/v1/automation/rules/{created.Value.Id}", RuleDto.From(created.Value))
+            : Problems.From(created.Error!);
     }
 
     private static async Task<Results<Ok<RuleDto>, ProblemHttpResult>> Replace(
         Guid id, RuleRequest request, KefuDbContext db, ClaimsPrincipal user, TimeProvider clock, CancellationToken ct)
     {
-        var rule = await db.AutomationRules.FirstOrDefaultAsync(r => r.Id == id, ct);
-        if (rule is null)
-        {
-            return Problems.From(new NotFound("Rule", id.ToString()));
-        }
-
-        var now = clock.GetUtcNow();
-        var errors = new FieldErrors().Include(rule.Update(request.Name, request.Description, request.IsActive ?? true, request.Position ?? 0,
-            request.Trigger, request.Match, request.Conditions, request.Actions, now));
-        await CheckReferencesAsync(db, request, errors, ct);
-        if (errors.ToError() is { } invalid)
-        {
-            return Problems.From(invalid);
-        }
-
-        db.Activities.Add(ActivityEntry.Create(user.ToActor(), now, "automation_rule", id, "updated", new("name", null, rule.Name)));
-        await db.SaveChangesAsync(ct);
-        return TypedResults.Ok(RuleDto.From(rule));
+        var replaced = await AutomationCommands.ReplaceAsync(db, user.ToActor(), clock.GetUtcNow(), id, request, ct);
+        return replaced.IsOk ? TypedResults.Ok(RuleDto.From(replaced.Value)) : Problems.From(replaced.Error!);
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> Delete(Guid id, KefuDbContext db, ClaimsPrincipal user, TimeProvider clock, CancellationToken ct)
     {
-        var rule = await db.AutomationRules.FirstOrDefaultAsync(r => r.Id == id, ct);
-        if (rule is null)
-        {
-            return Problems.From(new NotFound("Rule", id.ToString()));
-        }
-
-        db.AutomationRules.Remove(rule);
-        db.Activities.Add(ActivityEntry.Create(user.ToActor(), clock.GetUtcNow(), "automation_rule", id, "deleted", new("name", rule.Name, null)));
-        await db.SaveChangesAsync(ct);
-        return TypedResults.NoContent();
-    }
-
-    /// <summary>Teams, agents, categories and canned replies named by conditions and actions must exist.</summary>
-    private static async Task CheckReferencesAsync(KefuDbContext db, RuleRequest request, FieldErrors errors, CancellationToken ct)
-    {
-        async Task<bool> Exists(ConditionField? field, ActionType? action, Guid id) => (field, action) switch
-        {
-            (ConditionField.Team, _) or (_, ActionType.AssignTeam) => await db.Teams.AnyAsync(t => t.Id == id, ct),
-            (ConditionField.Assignee, _) or (_, ActionType.AssignAgent) or (_, ActionType.Notify) => await db.Agents.AnyAsync(a => a.Id == id && a.IsActive, ct),
-            (ConditionField.Category, _) or (_, ActionType.SetCategory) => await db.Categories.AnyAsync(c => c.Id == id, ct),
-            (_, ActionType.SendCannedReply) => await db.CannedResponses.AnyAsync(c => c.Id == id && c.OwnerId == null, ct),
-            _ => true,
-        };
-
-        var conditions = request.Conditions ?? [];
-        for (var i = 0; i < conditions.Count; i++)
-        {
-            foreach (var value in conditions[i].Values ?? [])
-            {
-                if (Guid.TryParse(value, out var id) && !await Exists(conditions[i].Field, null, id))
-                {
-                    errors.Add($"conditions[{i}].values", $"nothing has the id {id}.");
-                }
-            }
-        }
-
-        var actions = request.Actions ?? [];
-        for (var i = 0; i < actions.Count; i++)
-        {
-            foreach (var value in actions[i].Values ?? [])
-            {
-                if (Guid.TryParse(value, out var id) && !await Exists(null, actions[i].Type, id))
-                {
-                    errors.Add($"actions[{i}].values", actions[i].Type == ActionType.SendCannedReply
-                        ? $"no shared canned response has the id {id} (personal ones cannot be sent by rules)."
-                        : $"nothing has the id {id}.");
-                }
-            }
-        }
+        var deleted = await AutomationCommands.DeleteAsync(db, user.ToActor(), clock.GetUtcNow(), id, ct);
+        return deleted is null ? TypedResults.NoContent() : Problems.From(deleted);
     }
 }
