@@ -6,6 +6,7 @@ using Kefu.Server.Features.Auth;
 using Kefu.Server.Features.Chat;
 using Kefu.Server.Features.Conversations;
 using Kefu.Server.Features.Customers;
+using Kefu.Server.Features.Sla;
 using Kefu.Server.Features.Workspace;
 using Kefu.Server.Infrastructure;
 using Kefu.Server.Realtime;
@@ -64,6 +65,7 @@ public static class KefuHost
         services.AddKefuRealtime(builder.Configuration);
         services.AddKefuChat();
         services.AddKefuWorkspace();
+        services.AddKefuSla();
         services.Configure<JsonOptions>(o => Json.Configure(o.SerializerOptions));
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.AddProblemDetails(o => o.CustomizeProblemDetails = c =>
@@ -126,6 +128,7 @@ public static class KefuHost
         app.MapConversationEndpoints();
         app.MapCustomerEndpoints();
         app.MapAdminEndpoints();
+        app.MapSlaEndpoints();
         app.MapApiTokenEndpoints();
         app.MapAccountEndpoints();
         app.MapKefuRealtime();

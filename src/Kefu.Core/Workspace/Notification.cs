@@ -5,6 +5,9 @@ public enum NotificationKind
     Mention,
     Assigned,
     NewMessage,
+
+    /// <summary>An SLA warning, breach or escalation.</summary>
+    Sla,
 }
 
 /// <summary>Something an agent should see: an @mention, an assignment, a customer message in their conversation.</summary>

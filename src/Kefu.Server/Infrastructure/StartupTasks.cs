@@ -34,6 +34,7 @@ public sealed class StartupTasks(IServiceProvider services, IOptions<DatabaseOpt
         var now = scope.ServiceProvider.GetRequiredService<TimeProvider>().GetUtcNow();
         await SeedCategoriesAsync(db, now, ct);
         await SeedChatInboxAsync(db, now, ct);
+        await Features.Sla.SlaSetup.SeedDefaultPoliciesAsync(db, now, ct);
         await CreateFirstAdminAsync(scope.ServiceProvider, now, ct);
     }
 

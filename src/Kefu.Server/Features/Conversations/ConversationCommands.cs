@@ -121,6 +121,7 @@ public static class ConversationCommands
         db.Messages.Add(created.Value);
         db.Activities.Add(ActivityEntry.Create(actor, now, "conversation", conversation.Id, "created", new("number", null, Conversation.Display(number))));
         db.Activities.AddRange(ActivityEntry.Updated(actor, now, "conversation", conversation.Id, changes.Value));
+        await Sla.SlaRefresh.ApplyAsync(db, conversation, now, ct);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         return (new ConversationDetail(ConversationDto.From(conversation, customer.DisplayName), [MessageDto.From(created.Value)]), true);
@@ -170,6 +171,7 @@ public static class ConversationCommands
             db.Messages.Add(created.Value);
             db.Activities.Add(ActivityEntry.Create(actor, now, "conversation", conversation.Id, kind == MessageKind.Note ? "note_added" : "message_added"));
             db.Activities.AddRange(ActivityEntry.Updated(actor, now, "conversation", conversation.Id, changes.Value));
+            await Sla.SlaRefresh.ApplyAsync(db, conversation, now, ct);
             try
             {
                 await db.SaveChangesAsync(ct);
@@ -227,6 +229,7 @@ public static class ConversationCommands
         }
 
         db.Activities.AddRange(ActivityEntry.Updated(actor, now, "conversation", conversation.Id, changes.Value));
+        await Sla.SlaRefresh.ApplyAsync(db, conversation, now, ct);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         return ConversationDto.From(conversation, await CustomerNameAsync(db, conversation.CustomerId, ct));
@@ -262,6 +265,8 @@ public static class ConversationCommands
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         db.Activities.AddRange(ActivityEntry.Updated(actor, now, "conversation", source.Id, changes.Value));
         db.Activities.Add(ActivityEntry.Create(actor, now, "conversation", target.Id, "merged", new("mergedFrom", null, Conversation.Display(source.Number))));
+        await Sla.SlaRefresh.ApplyAsync(db, source, now, ct);
+        await Sla.SlaRefresh.ApplyAsync(db, target, now, ct);
         try
         {
             await db.SaveChangesAsync(ct);

@@ -136,6 +136,7 @@ public sealed class WorkspaceNotifications(IDbContextFactory<KefuDbContext> dbs,
         NotificationKind.Mention => "mention",
         NotificationKind.Assigned => "assigned",
         NotificationKind.NewMessage => "new_message",
+        NotificationKind.Sla => "sla",
     };
 
     private static string Clip(string value, int max) => value.Length <= max ? value : value[..max];
