@@ -285,7 +285,7 @@ public static class SlaEndpoints
         var clocks = SlaClock.Describe(conversation.Sla, SlaFacts.Of(conversation), policy, hours, clock.GetUtcNow())
             .Select(v => new SlaClockDto(v.Metric, v.Status, v.DueAt, v.WarnAt)).ToList();
         var events = (await db.SlaEvents.AsNoTracking().Where(e => e.ConversationId == id).ToListAsync(ct))
-            .OrderBy(e => e.At).ThenBy(e => e.RecordedAt)
+            .OrderBy(e => e.At).ThenBy(e => e.Metric).ThenBy(e => e.Cycle).ThenBy(e => e.Kind).ThenBy(e => e.Level)
             .Select(e => new SlaEventDto(e.Metric, e.Cycle, e.Kind, e.Level, e.DueAt, e.At, e.RecordedAt)).ToList();
         return TypedResults.Ok(new ConversationSlaDetail(policy?.Id, policy?.Name, clocks, events));
     }
