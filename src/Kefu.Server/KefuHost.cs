@@ -7,6 +7,7 @@ using Kefu.Server.Features.Automation;
 using Kefu.Server.Features.Chat;
 using Kefu.Server.Features.Conversations;
 using Kefu.Server.Features.Customers;
+using Kefu.Server.Features.Sla;
 using Kefu.Server.Features.Workspace;
 using Kefu.Server.Infrastructure;
 using Kefu.Server.Jobs;
@@ -69,6 +70,7 @@ public static class KefuHost
         services.AddKefuWorkspace();
         services.AddKefuJobs();
         services.AddKefuAutomation();
+        services.AddKefuSla();
         services.Configure<JsonOptions>(o => Json.Configure(o.SerializerOptions));
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.AddProblemDetails(o => o.CustomizeProblemDetails = c =>
@@ -133,6 +135,7 @@ public static class KefuHost
         app.MapAdminEndpoints();
         app.MapJobEndpoints();
         app.MapAutomationEndpoints();
+        app.MapSlaEndpoints();
         app.MapApiTokenEndpoints();
         app.MapAccountEndpoints();
         app.MapKefuRealtime();

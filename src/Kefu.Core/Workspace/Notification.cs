@@ -8,6 +8,9 @@ public enum NotificationKind
 
     /// <summary>An automation rule's "notify" action; the actor name is the rule's.</summary>
     Automation,
+
+    /// <summary>An SLA warning, breach or escalation.</summary>
+    Sla,
 }
 
 /// <summary>Something an agent should see: an @mention, an assignment, a customer message in their conversation.</summary>

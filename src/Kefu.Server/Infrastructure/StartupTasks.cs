@@ -36,6 +36,7 @@ public sealed class StartupTasks(IServiceProvider services, IOptions<DatabaseOpt
         await SeedCategoriesAsync(db, now, ct);
         await SeedChatInboxAsync(db, now, ct);
         await AutomationSetup.SeedRulesAsync(db, now, ct);
+        await Features.Sla.SlaSetup.SeedDefaultPoliciesAsync(db, now, ct);
         await CreateFirstAdminAsync(scope.ServiceProvider, now, ct);
     }
 

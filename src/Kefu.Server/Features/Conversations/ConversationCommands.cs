@@ -123,6 +123,7 @@ public static class ConversationCommands
         db.Messages.Add(created.Value);
         db.Activities.Add(ActivityEntry.Create(actor, now, "conversation", conversation.Id, "created", new("number", null, Conversation.Display(number))));
         db.Activities.AddRange(ActivityEntry.Updated(actor, now, "conversation", conversation.Id, changes.Value));
+        await Sla.SlaRefresh.ApplyAsync(db, conversation, now, ct);
         await AutomationOutbox.QueueAsync(db, actor, now, conversation.Id,
             kind == MessageKind.Inbound ? [AutomationTrigger.ConversationCreated, AutomationTrigger.MessageReceived] : [AutomationTrigger.ConversationCreated],
             created.Value.Id, ct);
@@ -175,6 +176,7 @@ public static class ConversationCommands
             db.Messages.Add(created.Value);
             db.Activities.Add(ActivityEntry.Create(actor, now, "conversation", conversation.Id, kind == MessageKind.Note ? "note_added" : "message_added"));
             db.Activities.AddRange(ActivityEntry.Updated(actor, now, "conversation", conversation.Id, changes.Value));
+            await Sla.SlaRefresh.ApplyAsync(db, conversation, now, ct);
             List<AutomationTrigger> triggers = kind == MessageKind.Inbound ? [AutomationTrigger.MessageReceived] : [];
             if (changes.Value.Any(c => c.Field == "status"))
             {
@@ -240,6 +242,7 @@ public static class ConversationCommands
         }
 
         db.Activities.AddRange(ActivityEntry.Updated(actor, now, "conversation", conversation.Id, changes.Value));
+        await Sla.SlaRefresh.ApplyAsync(db, conversation, now, ct);
         if (changes.Value.Count > 0)
         {
             await AutomationOutbox.QueueAsync(db, actor, now, conversation.Id,
@@ -282,6 +285,8 @@ public static class ConversationCommands
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         db.Activities.AddRange(ActivityEntry.Updated(actor, now, "conversation", source.Id, changes.Value));
         db.Activities.Add(ActivityEntry.Create(actor, now, "conversation", target.Id, "merged", new("mergedFrom", null, Conversation.Display(source.Number))));
+        await Sla.SlaRefresh.ApplyAsync(db, source, now, ct);
+        await Sla.SlaRefresh.ApplyAsync(db, target, now, ct);
         try
         {
             await db.SaveChangesAsync(ct);

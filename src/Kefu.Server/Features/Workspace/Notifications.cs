@@ -146,6 +146,7 @@ public sealed class WorkspaceNotifications(IDbContextFactory<KefuDbContext> dbs,
         NotificationKind.Assigned => "assigned",
         NotificationKind.NewMessage => "new_message",
         NotificationKind.Automation => "automation",
+        NotificationKind.Sla => "sla",
     };
 
     private static string Clip(string value, int max) => value.Length <= max ? value : value[..max];
