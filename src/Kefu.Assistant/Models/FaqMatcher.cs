@@ -83,7 +83,9 @@ public sealed class FaqMatcher : IDisposable
                 continue;
             }
 
-            var clf = (double)p[IndexOf(id)];
+            // Above chance only: with few entries even an unrelated message gets 1/K from the classifier.
+            var chance = 1.0 / p.Length;
+            var clf = Math.Max(0, (p[IndexOf(id)] - chance) / (1 - chance));
             var ret = retrieval.GetValueOrDefault(id);
             var overlap = phrasings.Max(ph => Overlap(query, ph));
             var confidence = ClassifierWeight * clf + RetrievalWeight * ret * overlap + OverlapWeight * overlap;

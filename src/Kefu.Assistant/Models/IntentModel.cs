@@ -20,7 +20,7 @@ public sealed record IntentResult(AnswerTier Tier, IReadOnlyList<Candidate> Top)
 public sealed class IntentModel
 {
     /// <summary>Tuned on the CLINC150 dev split (train on train): see docs/bot-evaluation.md.</summary>
-    public static readonly AnswerThresholds DefaultThresholds = new(AnswerAtOrAbove: 0.5, OutOfScopeBelow: 0.25);
+    public static readonly AnswerThresholds DefaultThresholds = new(AnswerAtOrAbove: 0.5, OutOfScopeBelow: 0.32);
 
     private readonly TextClassifier classifier;
 

@@ -23,7 +23,11 @@ public sealed class SentimentModel
     public IReadOnlyList<string> Labels => classifier?.Labels ?? ["negative", "neutral", "positive"];
 
     public static SentimentModel Train(IReadOnlyList<LabelledText> examples) =>
-        new(TextClassifier.Train(examples, new TextClassifierOptions { CharNgrams = 3 }));
+        new(TextClassifier.Train(examples, Options));
+
+    // Averaged perceptrons as for intents; SDCA maximum entropy with class weights scored lower on CPED dev
+    // (macro-F1 0.43 against 0.47).
+    internal static readonly TextClassifierOptions Options = new() { CharNgrams = 3 };
 
     public SentimentResult Classify(string text)
     {
