@@ -50,6 +50,10 @@ public sealed class KefuDbContext(DbContextOptions<KefuDbContext> options)
 
     public DbSet<StoredFile> Files => Set<StoredFile>();
 
+    public DbSet<Kefu.Core.Channels.Email.EmailInbox> EmailInboxes => Set<Kefu.Core.Channels.Email.EmailInbox>();
+
+    public DbSet<Kefu.Core.Channels.Email.EmailMessage> EmailMessages => Set<Kefu.Core.Channels.Email.EmailMessage>();
+
     /// <summary>Cookie and antiforgery keys: kept with the data so restarts and several nodes share them.</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
@@ -256,6 +260,8 @@ public sealed class KefuDbContext(DbContextOptions<KefuDbContext> options)
             e.Property(a => a.Field).HasMaxLength(100);
             e.HasIndex(a => new { a.EntityType, a.EntityId, a.At });
         });
+
+        EmailMapping.Map(b);
 
         b.Entity<ApiToken>(e =>
         {
