@@ -292,12 +292,12 @@ public static class ConversationCommands
         {
             ActorKind.Agent or ActorKind.Integration => AuthorKind.Agent,
             ActorKind.Bot => AuthorKind.Bot,
-            ActorKind.System or ActorKind.Customer => AuthorKind.System,
+            ActorKind.System or ActorKind.Customer or ActorKind.Automation => AuthorKind.System,
         },
     };
 
     private static Guid? AuthorIdOf(MessageKind kind, Actor actor, Guid customerId) =>
-        kind == MessageKind.Inbound ? customerId : actor.Id;
+        kind == MessageKind.Inbound ? customerId : actor.Kind == ActorKind.Automation ? null : actor.Id;
 }
 
 /// <summary>Checks that ids named in a request body exist, reporting them as field errors.</summary>
