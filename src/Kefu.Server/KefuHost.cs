@@ -6,6 +6,7 @@ using Kefu.Server.Features.Auth;
 using Kefu.Server.Features.Chat;
 using Kefu.Server.Features.Conversations;
 using Kefu.Server.Features.Customers;
+using Kefu.Server.Features.Email;
 using Kefu.Server.Features.Workspace;
 using Kefu.Server.Infrastructure;
 using Kefu.Server.Jobs;
@@ -65,6 +66,7 @@ public static class KefuHost
         services.AddKefuAuth();
         services.AddKefuRealtime(builder.Configuration);
         services.AddKefuChat();
+        services.AddKefuEmail();
         services.AddKefuWorkspace();
         services.AddKefuJobs();
         services.Configure<JsonOptions>(o => Json.Configure(o.SerializerOptions));
@@ -134,6 +136,7 @@ public static class KefuHost
         app.MapAccountEndpoints();
         app.MapKefuRealtime();
         app.MapKefuChat();
+        app.MapKefuEmail();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
     }
 

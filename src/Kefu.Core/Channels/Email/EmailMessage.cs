@@ -137,6 +137,8 @@ public sealed class EmailMessage
         MessageRowId = messageRowId;
     }
 
+    public void SetRaw(string sha256) => RawSha256 = sha256;
+
     public void Attempted(DateTimeOffset now)
     {
         Attempts++;

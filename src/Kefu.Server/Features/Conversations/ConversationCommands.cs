@@ -3,6 +3,7 @@ using Kefu.Core.Customers;
 using Kefu.Core.Tickets;
 using Kefu.Data;
 using Kefu.Server.Features.Customers;
+using Kefu.Server.Features.Email;
 using Microsoft.EntityFrameworkCore;
 
 namespace Kefu.Server.Features.Conversations;
@@ -13,8 +14,10 @@ namespace Kefu.Server.Features.Conversations;
 /// </summary>
 public static class ConversationCommands
 {
+    /// <param name="alsoSave">Adds rows that must commit with the new conversation (e.g. the mail it came from).</param>
     public static async Task<Result<(ConversationDetail Detail, bool Created)>> CreateAsync(
-        KefuDbContext db, Actor actor, DateTimeOffset now, CreateConversationRequest request, CancellationToken ct)
+        KefuDbContext db, Actor actor, DateTimeOffset now, CreateConversationRequest request, CancellationToken ct,
+        Func<Conversation, Message, Task>? alsoSave = null)
     {
         var errors = new FieldErrors();
         if (request.Channel is null)
@@ -48,7 +51,7 @@ public static class ConversationCommands
         {
             try
             {
-                return await CreateOnceAsync(db, actor, now, request, ct);
+                return await CreateOnceAsync(db, actor, now, request, alsoSave, ct);
             }
             catch (DbUpdateException e) when (DbErrors.IsUniqueViolation(e) && attempt < 3)
             {
@@ -63,7 +66,7 @@ public static class ConversationCommands
     }
 
     private static async Task<Result<(ConversationDetail, bool)>> CreateOnceAsync(
-        KefuDbContext db, Actor actor, DateTimeOffset now, CreateConversationRequest request, CancellationToken ct)
+        KefuDbContext db, Actor actor, DateTimeOffset now, CreateConversationRequest request, Func<Conversation, Message, Task>? alsoSave, CancellationToken ct)
     {
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var customer = request.CustomerId is { } customerId
@@ -121,6 +124,12 @@ public static class ConversationCommands
         db.Messages.Add(created.Value);
         db.Activities.Add(ActivityEntry.Create(actor, now, "conversation", conversation.Id, "created", new("number", null, Conversation.Display(number))));
         db.Activities.AddRange(ActivityEntry.Updated(actor, now, "conversation", conversation.Id, changes.Value));
+        await EmailOutbox.QueueAsync(db, conversation, created.Value, now, ct);
+        if (alsoSave is not null)
+        {
+            await alsoSave(conversation, created.Value);
+        }
+
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         return (new ConversationDetail(ConversationDto.From(conversation, customer.DisplayName), [MessageDto.From(created.Value)]), true);
@@ -130,8 +139,10 @@ public static class ConversationCommands
     /// Adds a message; returns it with the conversation as it now is (what the realtime event needs), so callers do
     /// not read the conversation again.
     /// </summary>
+    /// <param name="alsoSave">Adds rows that must commit with the message (e.g. the mail it came from).</param>
     public static async Task<Result<(MessageDto Message, ConversationDto Conversation, bool Created)>> AddMessageAsync(
-        KefuDbContext db, Actor actor, DateTimeOffset now, Guid conversationId, NewMessage request, CancellationToken ct)
+        KefuDbContext db, Actor actor, DateTimeOffset now, Guid conversationId, NewMessage request, CancellationToken ct,
+        Func<Conversation, Message, Task>? alsoSave = null)
     {
         var clientId = request.ClientMessageId?.Trim();
         for (var attempt = 1; ; attempt++)
@@ -170,6 +181,13 @@ public static class ConversationCommands
             db.Messages.Add(created.Value);
             db.Activities.Add(ActivityEntry.Create(actor, now, "conversation", conversation.Id, kind == MessageKind.Note ? "note_added" : "message_added"));
             db.Activities.AddRange(ActivityEntry.Updated(actor, now, "conversation", conversation.Id, changes.Value));
+            // Replies on e-mail conversations (and offline chat messages) go out by SMTP: the send job commits with the message.
+            await EmailOutbox.QueueAsync(db, conversation, created.Value, now, ct);
+            if (alsoSave is not null)
+            {
+                await alsoSave(conversation, created.Value);
+            }
+
             try
             {
                 await db.SaveChangesAsync(ct);
