@@ -59,10 +59,17 @@ public static class EmailInboxEndpoints
         return result.IsOk ? TypedResults.Ok(result.Value) : Problems.From(result.Error!);
     }
 
-    private static async Task<Ok<List<EmailMessageDto>>> Mails(Guid id, MailStatus? status, int? limit, KefuDbContext db, CancellationToken ct)
+    private static async Task<Results<Ok<List<EmailMessageDto>>, ProblemHttpResult>> Mails(Guid id, string? status, int? limit, KefuDbContext db, CancellationToken ct)
     {
+        var errors = new FieldErrors();
+        var wanted = Wire.Enum<MailStatus>(status, "status", errors);
+        if (errors.ToError() is { } invalid)
+        {
+            return Problems.From(invalid);
+        }
+
         var query = db.EmailMessages.AsNoTracking().Where(m => m.InboxId == id);
-        if (status is { } s)
+        if (wanted is { } s)
         {
             query = query.Where(m => m.Status == s);
         }
