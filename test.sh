@@ -256,6 +256,7 @@ CONF
     'smtpd_tls_security_level = none' 'smtp_tls_security_level = none' \
     'smtpd_sasl_type = dovecot' 'smtpd_sasl_path = private/auth' 'smtpd_sasl_auth_enable = yes' \
     'recipient_delimiter = +' 'maillog_file = /var/log/postfix.log' \
+    'default_transport = discard:test mail server delivers locally only' 'relay_transport = discard:test mail server delivers locally only' \
     'mailbox_command = /usr/lib/dovecot/dovecot-lda -f "$SENDER" -a "$RECIPIENT" -m "$EXTENSION"'
 
   if "${SUDO[@]}" doveadm service status >/dev/null 2>&1 || pgrep -x dovecot >/dev/null 2>&1; then

@@ -35,12 +35,13 @@ public static class EmailOutbox
             return;
         }
 
-        // The inbox the customer wrote to (its latest mail), else the default inbox, else the first active one.
+        // The inbox the customer wrote to (its latest mail), else the default inbox.
         var last = await db.EmailMessages.AsNoTracking()
             .Where(m => m.ConversationId == conversation.Id && m.Direction == MailDirection.Inbound && m.Status == MailStatus.Received)
             .OrderByDescending(m => m.CreatedAt).FirstOrDefaultAsync(ct);
         var inbox = last is null ? null : await db.EmailInboxes.AsNoTracking().FirstOrDefaultAsync(i => i.Id == last.InboxId && i.IsActive, ct);
-        inbox ??= await db.EmailInboxes.AsNoTracking().Where(i => i.IsActive).OrderByDescending(i => i.IsDefault).ThenBy(i => i.CreatedAt).FirstOrDefaultAsync(ct);
+        // Without a mail from the customer, only the inbox marked default answers (never an arbitrary one).
+        inbox ??= await db.EmailInboxes.AsNoTracking().Where(i => i.IsActive && i.IsDefault).OrderBy(i => i.CreatedAt).FirstOrDefaultAsync(ct);
         if (inbox is null)
         {
             return;
