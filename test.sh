@@ -5,13 +5,15 @@
 #   ./test.sh --filter Name~Foo    # extra arguments are passed to `dotnet test`
 #
 # What it does (idempotent: safe to run again, also while the services are up):
-#   1. installs missing Debian packages (postgresql, chromium, fonts-wqy-zenhei, redis-server);
+#   1. installs missing Debian packages (postgresql, chromium, fonts-wqy-zenhei, redis-server, postfix, dovecot-imapd);
 #   2. starts PostgreSQL on 127.0.0.1:5432 unless it already accepts connections;
 #   3. creates/updates the login role `kefu_test` (LOGIN CREATEDB) with a random
 #      password kept outside the repository in $KEFU_TEST_STATE/pg-password;
 #   4. starts Redis on 127.0.0.1:6379 unless it already answers;
-#   5. exports KEFU_TEST_POSTGRES, KEFU_CHROMIUM and KEFU_TEST_REDIS for the tests;
-#   6. runs `dotnet test Kefu.slnx -c Release` and exits with its exit code.
+#   5. starts Postfix (SMTP 127.0.0.1:25) and Dovecot (IMAP 127.0.0.1:143) with the test mail user `kefu-test`
+#      (random password in $KEFU_TEST_STATE/mail-password);
+#   6. exports KEFU_TEST_POSTGRES, KEFU_CHROMIUM, KEFU_TEST_REDIS and KEFU_TEST_MAIL_* for the tests;
+#   7. runs `dotnet test Kefu.slnx -c Release` and exits with its exit code.
 #
 # Environment knobs:
 #   KEFU_TEST_STATE=DIR       where local secrets live (default: $HOME/.kefu-test)
@@ -164,12 +166,128 @@ setup_redis() {
   die "Redis did not start"
 }
 
-# TODO(mail): install Postfix (SMTP) and Dovecot (IMAP), configure them to
-# listen on 127.0.0.1 only with a local test mailbox/user whose password is
-# kept in $STATE_DIR like the PostgreSQL one, start them if not running, and
-# export the settings the tests read (e.g. KEFU_TEST_SMTP / KEFU_TEST_IMAP).
+# Mail for the e-mail channel tests: Postfix (SMTP, 127.0.0.1:25) and Dovecot (IMAP, 127.0.0.1:143), loopback
+# only, no TLS (plain auth is allowed on loopback). One local user, $MAIL_USER, with a random password kept in
+# $STATE_DIR/mail-password. Postfix hands local mail to dovecot-lda, which files `user+folder@localhost` into the
+# IMAP folder `folder` (created on first delivery): each test uses its own folder, so parallel tests never read
+# each other's mail. Left running for later runs.
+MAIL_USER=kefu-test
+MAIL_SMTP_PORT=25
+MAIL_IMAP_PORT=143
+
+mail_password() {
+  local f=$STATE_DIR/mail-password
+  if [[ ! -s $f ]]; then
+    (umask 077 && mkdir -p "$STATE_DIR" &&
+      od -An -tx1 -N24 /dev/urandom | tr -d ' \n' >"$f")
+  fi
+  chmod 600 "$f"
+  cat "$f"
+}
+
+port_open() {
+  (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
+}
+
 setup_mail() {
-  :
+  if ! is_installed postfix; then
+    # Without a preseed, the Postfix package stops to ask what kind of mail server this is.
+    printf '%s\n' 'postfix postfix/main_mailer_type select Local only' 'postfix postfix/mailname string localhost' |
+      "${SUDO[@]}" debconf-set-selections
+  fi
+  ensure_packages "Postfix and Dovecot" postfix dovecot-imapd
+
+  local pw
+  pw=$(mail_password)
+  if ! id "$MAIL_USER" >/dev/null 2>&1; then
+    "${SUDO[@]}" useradd -m -s /usr/sbin/nologin "$MAIL_USER"
+  fi
+  printf '%s:%s\n' "$MAIL_USER" "$pw" | "${SUDO[@]}" chpasswd
+
+  local dovecot_conf=/etc/dovecot/conf.d/99-kefu-test.conf
+  local want_dovecot
+  want_dovecot=$(cat <<'CONF'
+# Written by Kefu's test.sh: IMAP on loopback for the e-mail channel tests.
+listen = 127.0.0.1
+protocols = imap
+ssl = no
+disable_plaintext_auth = no
+auth_mechanisms = plain login
+mail_location = maildir:~/Maildir
+lda_mailbox_autocreate = yes
+lda_mailbox_autosubscribe = yes
+log_path = /var/log/dovecot.log
+service imap-login {
+  inet_listener imaps {
+    port = 0
+  }
+}
+protocol imap {
+  # Parallel tests open many connections as the one test user.
+  mail_max_userip_connections = 1000
+}
+protocol lda {
+  # dovecot-lda runs as the mail user, who cannot write the daemon's log: Postfix logs what it prints.
+  log_path = /dev/stderr
+}
+service stats {
+  unix_listener stats-writer {
+    mode = 0666
+  }
+}
+service auth {
+  unix_listener /var/spool/postfix/private/auth {
+    mode = 0660
+    user = postfix
+    group = postfix
+  }
+}
+CONF
+)
+  local dovecot_changed=0
+  if [[ "$("${SUDO[@]}" cat "$dovecot_conf" 2>/dev/null || true)" != "$want_dovecot" ]]; then
+    printf '%s\n' "$want_dovecot" | "${SUDO[@]}" tee "$dovecot_conf" >/dev/null
+    dovecot_changed=1
+  fi
+
+  "${SUDO[@]}" postconf -e \
+    'inet_interfaces = 127.0.0.1' 'inet_protocols = ipv4' 'mynetworks = 127.0.0.0/8' \
+    'mydestination = localhost, localhost.localdomain, $myhostname' \
+    'smtpd_tls_security_level = none' 'smtp_tls_security_level = none' \
+    'smtpd_sasl_type = dovecot' 'smtpd_sasl_path = private/auth' 'smtpd_sasl_auth_enable = yes' \
+    'recipient_delimiter = +' 'maillog_file = /var/log/postfix.log' \
+    'default_transport = discard:test mail server delivers locally only' 'relay_transport = discard:test mail server delivers locally only' \
+    'mailbox_command = /usr/lib/dovecot/dovecot-lda -f "$SENDER" -a "$RECIPIENT" -m "$EXTENSION"'
+
+  if "${SUDO[@]}" doveadm service status >/dev/null 2>&1 || pgrep -x dovecot >/dev/null 2>&1; then
+    if ((dovecot_changed)); then
+      log "reloading Dovecot"
+      "${SUDO[@]}" doveadm reload </dev/null >/dev/null 2>&1
+    fi
+  else
+    log "starting Dovecot (IMAP on 127.0.0.1:${MAIL_IMAP_PORT})"
+    "${SUDO[@]}" dovecot </dev/null >/dev/null 2>&1
+  fi
+
+  if "${SUDO[@]}" postfix status >/dev/null 2>&1; then
+    "${SUDO[@]}" postfix reload >/dev/null 2>&1
+  else
+    log "starting Postfix (SMTP on 127.0.0.1:${MAIL_SMTP_PORT})"
+    "${SUDO[@]}" /usr/lib/postfix/configure-instance.sh - >/dev/null 2>&1 || true
+    "${SUDO[@]}" postfix start >/dev/null 2>&1
+  fi
+
+  local i
+  for ((i = 0; i < 50; i++)); do
+    if port_open "$MAIL_SMTP_PORT" && port_open "$MAIL_IMAP_PORT"; then
+      log "mail ready: SMTP 127.0.0.1:${MAIL_SMTP_PORT}, IMAP 127.0.0.1:${MAIL_IMAP_PORT}, user ${MAIL_USER} (password in ${STATE_DIR}/mail-password)"
+      MAIL_PASSWORD=$pw
+      return 0
+    fi
+    sleep 0.2
+  done
+  "${SUDO[@]}" tail -n 20 /var/log/postfix.log /var/log/dovecot.log >&2 || true
+  die "Postfix/Dovecot did not start on 127.0.0.1"
 }
 
 # ---------------------------------------------------------------------------
@@ -199,6 +317,8 @@ exec 9>&-
 export KEFU_TEST_POSTGRES="Host=${PG_HOST};Port=${PG_PORT};Username=${PG_ROLE};Password=${PG_PASSWORD};Database=postgres"
 export KEFU_CHROMIUM=/usr/bin/chromium
 export KEFU_TEST_REDIS="127.0.0.1:${REDIS_PORT}"
+export KEFU_TEST_MAIL_HOST=127.0.0.1 KEFU_TEST_MAIL_SMTP_PORT=$MAIL_SMTP_PORT KEFU_TEST_MAIL_IMAP_PORT=$MAIL_IMAP_PORT
+export KEFU_TEST_MAIL_USER=$MAIL_USER KEFU_TEST_MAIL_PASSWORD=$MAIL_PASSWORD KEFU_TEST_MAIL_DOMAIN=localhost
 export DOTNET_CLI_TELEMETRY_OPTOUT=1
 export DOTNET_NOLOGO=1
 
@@ -207,6 +327,7 @@ if [[ ${KEFU_TEST_SKIP_DOTNET:-0} == 1 ]]; then
   log "KEFU_TEST_POSTGRES=Host=${PG_HOST};Port=${PG_PORT};Username=${PG_ROLE};Password=<${STATE_DIR}/pg-password>;Database=postgres"
   log "KEFU_CHROMIUM=${KEFU_CHROMIUM}"
   log "KEFU_TEST_REDIS=${KEFU_TEST_REDIS}"
+  log "KEFU_TEST_MAIL_HOST=${KEFU_TEST_MAIL_HOST} KEFU_TEST_MAIL_USER=${KEFU_TEST_MAIL_USER} KEFU_TEST_MAIL_PASSWORD=<${STATE_DIR}/mail-password>"
   exit 0
 fi
 

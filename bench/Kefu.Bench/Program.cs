@@ -87,6 +87,13 @@ switch (args[0])
         return 0;
     }
 
+    case "mail":
+    {
+        Console.WriteLine(await MailIngestBench.RunAsync(Get("database"), new Uri(Get("url")), Get("email"), Env("BENCH_ADMIN_PASSWORD"),
+            Env("KEFU_TEST_MAIL_HOST"), Env("KEFU_TEST_MAIL_USER"), Env("KEFU_TEST_MAIL_PASSWORD"), int.Parse(options.GetValueOrDefault("count", "1000"), CultureInfo.InvariantCulture)));
+        return 0;
+    }
+
     case "raw":
     {
         var provider = Get("database") switch

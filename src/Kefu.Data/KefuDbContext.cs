@@ -51,6 +51,10 @@ public sealed class KefuDbContext(DbContextOptions<KefuDbContext> options)
 
     public DbSet<StoredFile> Files => Set<StoredFile>();
 
+    public DbSet<Kefu.Core.Channels.Email.EmailInbox> EmailInboxes => Set<Kefu.Core.Channels.Email.EmailInbox>();
+
+    public DbSet<Kefu.Core.Channels.Email.EmailMessage> EmailMessages => Set<Kefu.Core.Channels.Email.EmailMessage>();
+
     public DbSet<Job> Jobs => Set<Job>();
 
     public DbSet<AutomationRule> AutomationRules => Set<AutomationRule>();
@@ -302,6 +306,8 @@ public sealed class KefuDbContext(DbContextOptions<KefuDbContext> options)
             e.Property(a => a.Field).HasMaxLength(100);
             e.HasIndex(a => new { a.EntityType, a.EntityId, a.At });
         });
+
+        EmailMapping.Map(b);
 
         b.Entity<ApiToken>(e =>
         {

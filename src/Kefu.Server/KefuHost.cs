@@ -8,6 +8,7 @@ using Kefu.Server.Features.Chat;
 using Kefu.Server.Features.Conversations;
 using Kefu.Server.Features.Customers;
 using Kefu.Server.Features.Sla;
+using Kefu.Server.Features.Email;
 using Kefu.Server.Features.Workspace;
 using Kefu.Server.Infrastructure;
 using Kefu.Server.Jobs;
@@ -67,6 +68,7 @@ public static class KefuHost
         services.AddKefuAuth();
         services.AddKefuRealtime(builder.Configuration);
         services.AddKefuChat();
+        services.AddKefuEmail();
         services.AddKefuWorkspace();
         services.AddKefuJobs();
         services.AddKefuAutomation();
@@ -140,6 +142,7 @@ public static class KefuHost
         app.MapAccountEndpoints();
         app.MapKefuRealtime();
         app.MapKefuChat();
+        app.MapKefuEmail();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
     }
 

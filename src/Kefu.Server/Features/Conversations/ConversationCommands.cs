@@ -5,6 +5,7 @@ using Kefu.Core.Tickets;
 using Kefu.Data;
 using Kefu.Server.Features.Automation;
 using Kefu.Server.Features.Customers;
+using Kefu.Server.Features.Email;
 using Microsoft.EntityFrameworkCore;
 
 namespace Kefu.Server.Features.Conversations;
@@ -15,8 +16,10 @@ namespace Kefu.Server.Features.Conversations;
 /// </summary>
 public static class ConversationCommands
 {
+    /// <param name="alsoSave">Adds rows that must commit with the new conversation (e.g. the mail it came from).</param>
     public static async Task<Result<(ConversationDetail Detail, bool Created)>> CreateAsync(
-        KefuDbContext db, Actor actor, DateTimeOffset now, CreateConversationRequest request, CancellationToken ct)
+        KefuDbContext db, Actor actor, DateTimeOffset now, CreateConversationRequest request, CancellationToken ct,
+        Func<Conversation, Message, Task>? alsoSave = null)
     {
         var errors = new FieldErrors();
         if (request.Channel is null)
@@ -50,7 +53,7 @@ public static class ConversationCommands
         {
             try
             {
-                return await CreateOnceAsync(db, actor, now, request, ct);
+                return await CreateOnceAsync(db, actor, now, request, alsoSave, ct);
             }
             catch (DbUpdateException e) when (DbErrors.IsUniqueViolation(e) && attempt < 3)
             {
@@ -65,7 +68,7 @@ public static class ConversationCommands
     }
 
     private static async Task<Result<(ConversationDetail, bool)>> CreateOnceAsync(
-        KefuDbContext db, Actor actor, DateTimeOffset now, CreateConversationRequest request, CancellationToken ct)
+        KefuDbContext db, Actor actor, DateTimeOffset now, CreateConversationRequest request, Func<Conversation, Message, Task>? alsoSave, CancellationToken ct)
     {
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var customer = request.CustomerId is { } customerId
@@ -127,6 +130,12 @@ public static class ConversationCommands
         await AutomationOutbox.QueueAsync(db, actor, now, conversation.Id,
             kind == MessageKind.Inbound ? [AutomationTrigger.ConversationCreated, AutomationTrigger.MessageReceived] : [AutomationTrigger.ConversationCreated],
             created.Value.Id, ct);
+        await EmailOutbox.QueueAsync(db, conversation, created.Value, now, ct);
+        if (alsoSave is not null)
+        {
+            await alsoSave(conversation, created.Value);
+        }
+
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         return (new ConversationDetail(ConversationDto.From(conversation, customer.DisplayName), [MessageDto.From(created.Value)]), true);
@@ -136,8 +145,10 @@ public static class ConversationCommands
     /// Adds a message; returns it with the conversation as it now is (what the realtime event needs), so callers do
     /// not read the conversation again.
     /// </summary>
+    /// <param name="alsoSave">Adds rows that must commit with the message (e.g. the mail it came from).</param>
     public static async Task<Result<(MessageDto Message, ConversationDto Conversation, bool Created)>> AddMessageAsync(
-        KefuDbContext db, Actor actor, DateTimeOffset now, Guid conversationId, NewMessage request, CancellationToken ct)
+        KefuDbContext db, Actor actor, DateTimeOffset now, Guid conversationId, NewMessage request, CancellationToken ct,
+        Func<Conversation, Message, Task>? alsoSave = null)
     {
         var clientId = request.ClientMessageId?.Trim();
         for (var attempt = 1; ; attempt++)
@@ -184,6 +195,13 @@ public static class ConversationCommands
             }
 
             await AutomationOutbox.QueueAsync(db, actor, now, conversation.Id, triggers, created.Value.Id, ct);
+
+            // Replies on e-mail conversations (and offline chat messages) go out by SMTP: the send job commits with the message.
+            await EmailOutbox.QueueAsync(db, conversation, created.Value, now, ct);
+            if (alsoSave is not null)
+            {
+                await alsoSave(conversation, created.Value);
+            }
 
             try
             {
