@@ -71,6 +71,8 @@ public sealed class EmailInboxTests(KefuServer server)
         await page.GetByTestId("email-smtpSecurity").SelectOptionAsync("None");
         await Fill("smtpUser", user);
         await Fill("smtpPassword", password);
+        // The conversation below was not started by a mail: only the default inbox answers it.
+        await page.GetByTestId("email-default").CheckAsync();
 
         await page.GetByTestId("email-test").ClickAsync();
         await Expect(page.GetByTestId("email-test-result")).ToHaveAttributeAsync("data-ok", "true");
