@@ -50,6 +50,22 @@ public sealed class KefuDbContext(DbContextOptions<KefuDbContext> options)
 
     public DbSet<StoredFile> Files => Set<StoredFile>();
 
+    public DbSet<Kefu.Core.Channels.Api.Integration> Integrations => Set<Kefu.Core.Channels.Api.Integration>();
+
+    public DbSet<Kefu.Core.Channels.Api.ApiContact> ApiContacts => Set<Kefu.Core.Channels.Api.ApiContact>();
+
+    public DbSet<Kefu.Core.Webhooks.WebhookSubscription> WebhookSubscriptions => Set<Kefu.Core.Webhooks.WebhookSubscription>();
+
+    public DbSet<Kefu.Core.Webhooks.WebhookDelivery> WebhookDeliveries => Set<Kefu.Core.Webhooks.WebhookDelivery>();
+
+    public DbSet<Kefu.Core.Webhooks.WebhookAttempt> WebhookAttempts => Set<Kefu.Core.Webhooks.WebhookAttempt>();
+
+    public DbSet<Kefu.Core.Channels.Phone.CallLog> CallLogs => Set<Kefu.Core.Channels.Phone.CallLog>();
+
+    public DbSet<Kefu.Core.Channels.Phone.CallbackRequest> CallbackRequests => Set<Kefu.Core.Channels.Phone.CallbackRequest>();
+
+    public DbSet<Kefu.Core.Channels.WebForms.WebForm> WebForms => Set<Kefu.Core.Channels.WebForms.WebForm>();
+
     /// <summary>Cookie and antiforgery keys: kept with the data so restarts and several nodes share them.</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
@@ -267,6 +283,8 @@ public sealed class KefuDbContext(DbContextOptions<KefuDbContext> options)
             e.HasIndex(t => t.AgentId);
             e.HasOne<Agent>().WithMany().HasForeignKey(t => t.AgentId).OnDelete(DeleteBehavior.Cascade);
         });
+
+        IntegrationMapping.Map(b);
     }
 
     /// <summary>A trigram index for substring search in any language (PostgreSQL; SQLite scans with LIKE).</summary>
