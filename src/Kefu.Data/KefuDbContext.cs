@@ -66,6 +66,8 @@ public sealed class KefuDbContext(DbContextOptions<KefuDbContext> options)
 
     public DbSet<Kefu.Core.Channels.WebForms.WebForm> WebForms => Set<Kefu.Core.Channels.WebForms.WebForm>();
 
+    public DbSet<Job> Jobs => Set<Job>();
+
     /// <summary>Cookie and antiforgery keys: kept with the data so restarts and several nodes share them.</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
@@ -101,6 +103,18 @@ public sealed class KefuDbContext(DbContextOptions<KefuDbContext> options)
         b.Entity<IdentityUserLogin<Guid>>().ToTable("UserLogins");
         b.Entity<IdentityUserToken<Guid>>().ToTable("UserTokens");
         b.Entity<IdentityRoleClaim<Guid>>().ToTable("RoleClaims");
+
+        b.Entity<Job>(e =>
+        {
+            e.HasKey(j => j.Id);
+            e.Property(j => j.Kind).HasMaxLength(Job.KindLength);
+            e.Property(j => j.DedupeKey).HasMaxLength(Job.DedupeKeyLength);
+            e.Property(j => j.State).HasConversion<string>().HasMaxLength(10);
+            e.Property(j => j.LastError).HasMaxLength(Job.ErrorLength);
+            e.HasIndex(j => j.DedupeKey).IsUnique();
+            e.HasIndex(j => new { j.State, j.RunAt });
+            e.HasIndex(j => j.ConversationId);
+        });
 
         b.Entity<Counter>(e =>
         {

@@ -8,6 +8,7 @@ using Kefu.Server.Features.Conversations;
 using Kefu.Server.Features.Customers;
 using Kefu.Server.Features.Workspace;
 using Kefu.Server.Infrastructure;
+using Kefu.Server.Jobs;
 using Kefu.Server.Realtime;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
@@ -54,6 +55,7 @@ public static class KefuHost
         {
             var options = sp.GetRequiredService<IOptions<DatabaseOptions>>().Value;
             DatabaseSetup.Configure(o, options.Provider, options.ResolveConnectionString());
+            o.AddInterceptors(sp.GetRequiredService<JobSignal>());
         }
 
         services.AddDbContextFactory<KefuDbContext>(Database);
@@ -64,6 +66,7 @@ public static class KefuHost
         services.AddKefuRealtime(builder.Configuration);
         services.AddKefuChat();
         services.AddKefuWorkspace();
+        services.AddKefuJobs();
         services.Configure<JsonOptions>(o => Json.Configure(o.SerializerOptions));
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.AddProblemDetails(o => o.CustomizeProblemDetails = c =>
@@ -126,6 +129,7 @@ public static class KefuHost
         app.MapConversationEndpoints();
         app.MapCustomerEndpoints();
         app.MapAdminEndpoints();
+        app.MapJobEndpoints();
         app.MapApiTokenEndpoints();
         app.MapAccountEndpoints();
         app.MapKefuRealtime();

@@ -5,6 +5,7 @@ using Kefu.Core.Common;
 using Kefu.Data;
 using Kefu.Server.Features.Admin;
 using Kefu.Server.Features.Auth;
+using Kefu.Server.Jobs;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Data.Sqlite;
@@ -96,6 +97,11 @@ public sealed partial class KefuApp : IAsyncDisposable
         ["Admin:Email"] = AdminEmail,
         ["Admin:Name"] = "Test Administrator",
         ["Admin:Password"] = AdminPassword,
+        // Fast retries, so the job tests see a job through all its attempts in well under a second.
+        ["Jobs:PollInterval"] = "00:00:00.100",
+        ["Jobs:RetryDelays:0"] = "00:00:00.050",
+        ["Jobs:RetryDelays:1"] = "00:00:00.100",
+        ["Jobs:RetryDelays:2"] = "00:00:00.150",
         ["Logging:LogLevel:Default"] = "Warning",
         ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
         ["Logging:LogLevel:Microsoft.EntityFrameworkCore"] = "Warning",
@@ -217,6 +223,7 @@ public sealed partial class KefuApp : IAsyncDisposable
         {
             // Added after appsettings.json, so these win over its defaults.
             builder.ConfigureAppConfiguration(config => config.AddInMemoryCollection(settings));
+            builder.ConfigureServices(services => services.AddJobHandler<Jobs.ProbeJob>(Jobs.ProbeJob.Kind));
         }
     }
 }
