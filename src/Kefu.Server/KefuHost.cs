@@ -6,6 +6,7 @@ using Kefu.Server.Features.Auth;
 using Kefu.Server.Features.Chat;
 using Kefu.Server.Features.Conversations;
 using Kefu.Server.Features.Customers;
+using Kefu.Server.Features.Webhooks;
 using Kefu.Server.Features.Workspace;
 using Kefu.Server.Infrastructure;
 using Kefu.Server.Jobs;
@@ -67,6 +68,7 @@ public static class KefuHost
         services.AddKefuChat();
         services.AddKefuWorkspace();
         services.AddKefuJobs();
+        services.AddKefuIntegrations();
         services.Configure<JsonOptions>(o => Json.Configure(o.SerializerOptions));
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.AddProblemDetails(o => o.CustomizeProblemDetails = c =>
@@ -134,6 +136,7 @@ public static class KefuHost
         app.MapAccountEndpoints();
         app.MapKefuRealtime();
         app.MapKefuChat();
+        app.MapKefuIntegrations();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
     }
 
