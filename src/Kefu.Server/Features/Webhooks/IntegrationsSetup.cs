@@ -28,5 +28,6 @@ public static class IntegrationsSetup
     {
         app.MapApiChannelEndpoints();
         app.MapWebhookEndpoints();
+        Phone.PhoneEndpoints.MapPhoneEndpoints(app);
     }
 }
