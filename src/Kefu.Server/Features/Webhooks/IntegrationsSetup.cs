@@ -1,5 +1,6 @@
 using Kefu.Server.Features.ApiChannel;
 using Kefu.Server.Jobs;
+using Microsoft.AspNetCore.RateLimiting;
 
 namespace Kefu.Server.Features.Webhooks;
 
@@ -22,6 +23,8 @@ public static class IntegrationsSetup
                 ConnectTimeout = TimeSpan.FromSeconds(10),
             });
         services.AddJobHandler<WebhookSender>(WebhookJobs.Kind);
+        services.AddOptions<WebForms.WebFormOptions>().BindConfiguration(WebForms.WebFormOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddRateLimiter(o => o.AddPolicy<string, WebForms.WebFormRateLimit>(WebForms.WebFormRateLimit.Name));
     }
 
     public static void MapKefuIntegrations(this WebApplication app)
@@ -29,5 +32,6 @@ public static class IntegrationsSetup
         app.MapApiChannelEndpoints();
         app.MapWebhookEndpoints();
         Phone.PhoneEndpoints.MapPhoneEndpoints(app);
+        WebForms.WebFormEndpoints.MapWebFormEndpoints(app);
     }
 }
