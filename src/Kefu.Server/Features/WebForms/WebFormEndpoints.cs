@@ -102,7 +102,7 @@ public static class WebFormEndpoints
     {
         var chinese = Chinese(request);
         var form = await db.WebForms.AsNoTracking().FirstOrDefaultAsync(f => f.Id == id, ct);
-        var shown = reference is { Length: <= 12 } r && r.All(c => char.IsAsciiDigit(c) || c == '#') ? r : null;
+        var shown = reference is { Length: > 0 and <= 12 } r && r.TrimStart('#').All(char.IsAsciiDigit) ? "#" + r.TrimStart('#') : null;
         return form is null
             ? Html(request.HttpContext.Response, WebFormPage.Message(l["FormNotFoundTitle"], l["FormNotFound"], chinese), StatusCodes.Status404NotFound)
             : Html(request.HttpContext.Response, WebFormPage.Thanks(form, l, chinese, Embedded(request), shown));
