@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Kefu.Core.Agents;
+using Kefu.Core.Automation;
 using Kefu.Core.Channels.Chat;
 using Kefu.Core.Common;
 using Kefu.Core.Customers;
@@ -68,6 +69,16 @@ public sealed class KefuDbContext(DbContextOptions<KefuDbContext> options)
 
     public DbSet<Job> Jobs => Set<Job>();
 
+    public DbSet<AutomationRule> AutomationRules => Set<AutomationRule>();
+
+    public DbSet<AutomationFiring> AutomationFirings => Set<AutomationFiring>();
+
+    public DbSet<Kefu.Core.Calendars.BusinessCalendar> BusinessCalendars => Set<Kefu.Core.Calendars.BusinessCalendar>();
+
+    public DbSet<Kefu.Core.Sla.SlaPolicy> SlaPolicies => Set<Kefu.Core.Sla.SlaPolicy>();
+
+    public DbSet<Kefu.Core.Sla.SlaEventRecord> SlaEvents => Set<Kefu.Core.Sla.SlaEventRecord>();
+
     /// <summary>Cookie and antiforgery keys: kept with the data so restarts and several nodes share them.</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
@@ -116,6 +127,26 @@ public sealed class KefuDbContext(DbContextOptions<KefuDbContext> options)
             e.HasIndex(j => j.ConversationId);
         });
 
+        b.Entity<AutomationRule>(e =>
+        {
+            e.HasKey(r => r.Id);
+            e.Property(r => r.Name).HasMaxLength(Limits.Name);
+            e.Property(r => r.Description).HasMaxLength(Limits.Description);
+            e.Property(r => r.Trigger).HasConversion<string>().HasMaxLength(30);
+            e.Property(r => r.Match).HasConversion<string>().HasMaxLength(10);
+            e.Property(r => r.Conditions).HasConversion(Json<List<Condition>>(), JsonComparer<List<Condition>>());
+            e.Property(r => r.Actions).HasConversion(Json<List<RuleAction>>(), JsonComparer<List<RuleAction>>());
+            e.Property(r => r.SeedKey).HasMaxLength(50);
+            e.HasIndex(r => r.SeedKey).IsUnique();
+        });
+
+        b.Entity<AutomationFiring>(e =>
+        {
+            e.HasKey(f => new { f.RuleId, f.ConversationId, f.Anchor });
+            e.HasOne<AutomationRule>().WithMany().HasForeignKey(f => f.RuleId).OnDelete(DeleteBehavior.Cascade);
+            e.HasOne<Conversation>().WithMany().HasForeignKey(f => f.ConversationId).OnDelete(DeleteBehavior.Cascade);
+        });
+
         b.Entity<Counter>(e =>
         {
             e.HasKey(c => c.Name);
@@ -138,6 +169,7 @@ public sealed class KefuDbContext(DbContextOptions<KefuDbContext> options)
             e.HasIndex(c => c.AssigneeId);
             e.HasIndex(c => c.TeamId);
             e.HasIndex(c => c.CategoryId);
+            e.HasIndex(c => new { c.Status, c.StatusChangedAt });
             e.HasOne<Customer>().WithMany().HasForeignKey(c => c.CustomerId).OnDelete(DeleteBehavior.Restrict);
             e.HasOne<Agent>().WithMany().HasForeignKey(c => c.AssigneeId).OnDelete(DeleteBehavior.Restrict);
             e.HasOne<Team>().WithMany().HasForeignKey(c => c.TeamId).OnDelete(DeleteBehavior.Restrict);
@@ -298,6 +330,7 @@ public sealed class KefuDbContext(DbContextOptions<KefuDbContext> options)
             e.HasOne<Agent>().WithMany().HasForeignKey(t => t.AgentId).OnDelete(DeleteBehavior.Cascade);
         });
 
+        SlaMapping.Map(b);
         IntegrationMapping.Map(b);
     }
 
@@ -326,6 +359,7 @@ public sealed class KefuDbContext(DbContextOptions<KefuDbContext> options)
     private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web)
     {
         Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
     };
 
     private sealed class UtcTicksConverter() : ValueConverter<DateTimeOffset, long>(

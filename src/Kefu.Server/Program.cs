@@ -1,4 +1,11 @@
+using Kefu.Assistant.Evaluation;
 using Kefu.Server;
+
+// `eval` needs no database or web host: it trains and scores from the files it is given.
+if (args is ["eval", ..])
+{
+    return EvalCommand.Run(args[1..], Console.Out, Console.Error);
+}
 
 // Verbs: (none) serve · migrate · seed --demo. Verb words are kept out of the configuration arguments.
 var (verb, options, rest) = Verbs.Parse(args);

@@ -36,7 +36,7 @@ public static class Verbs
                 Console.WriteLine($"Kefu: {summary}");
                 return 0;
             default:
-                Console.Error.WriteLine("Usage: Kefu.Server [migrate | seed --demo] [--Database:Provider=postgres --Database:ConnectionString=…]");
+                Console.Error.WriteLine("Usage: Kefu.Server [migrate | seed --demo] [--Database:Provider=postgres --Database:ConnectionString=…]\n       Kefu.Server eval intent|faq|sentiment|handoff … (run `eval` alone for its options)");
                 return 2;
         }
     }

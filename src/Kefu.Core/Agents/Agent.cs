@@ -1,4 +1,5 @@
 using Kefu.Core.Common;
+using Kefu.Core.Tickets;
 
 namespace Kefu.Core.Agents;
 
@@ -69,7 +70,94 @@ public sealed class Agent
     /// <summary>How many open chats the agent handles at once.</summary>
     public int ChatCapacity { get; private set; } = 5;
 
+    /// <summary>Skills for routing (lower-case keys such as "refunds", "billing"); preferred when a category asks for one.</summary>
+    public List<string> Skills { get; private set; } = [];
+
+    /// <summary>Languages the agent serves customers in ("zh", "en", "ja"), besides the UI language.</summary>
+    public List<string> Languages { get; private set; } = [];
+
+    /// <summary>Most open conversations at once on channels other than chat (chat uses <see cref="ChatCapacity"/>); absent means no limit.</summary>
+    public Dictionary<Channel, int> Capacities { get; private set; } = [];
+
+    public const int MaxSkills = 30;
+
     public static readonly TimeSpan HeartbeatTimeout = TimeSpan.FromSeconds(90);
+
+    /// <summary>Most open conversations at once on <paramref name="channel"/>; null is no limit.</summary>
+    public int? CapacityFor(Channel channel) =>
+        channel == Channel.Chat ? ChatCapacity : Capacities.TryGetValue(channel, out var capacity) ? capacity : null;
+
+    /// <summary>Replaces the routing profile parts that are given.</summary>
+    public Result<IReadOnlyList<FieldChange>> SetRouting(IReadOnlyList<string>? skills, IReadOnlyList<string>? languages, IReadOnlyDictionary<Channel, int>? capacities)
+    {
+        var errors = new FieldErrors();
+        CheckKeys(errors, "skills", skills, Limits.Tag);
+        CheckKeys(errors, "languages", languages, Limits.Language);
+        foreach (var (channel, capacity) in capacities ?? new Dictionary<Channel, int>())
+        {
+            if (!Enum.IsDefined(channel) || channel == Channel.Chat)
+            {
+                errors.Add("capacities", $"{channel} is not a channel with its own capacity (chat uses chatCapacity).");
+            }
+            else if (capacity is < 0 or > 1000)
+            {
+                errors.Add($"capacities.{channel.ToString().ToLowerInvariant()}", "must be between 0 and 1000.");
+            }
+        }
+
+        if (errors.ToError() is { } invalid)
+        {
+            return invalid;
+        }
+
+        var changes = new List<FieldChange>();
+        if (skills is not null && Keys(skills) is var s && !s.SequenceEqual(Skills))
+        {
+            changes.Add(new("skills", string.Join(",", Skills), string.Join(",", s)));
+            Skills = s;
+        }
+
+        if (languages is not null && Keys(languages) is var l && !l.SequenceEqual(Languages))
+        {
+            changes.Add(new("languages", string.Join(",", Languages), string.Join(",", l)));
+            Languages = l;
+        }
+
+        if (capacities is not null && !capacities.OrderBy(c => c.Key).SequenceEqual(Capacities.OrderBy(c => c.Key)))
+        {
+            changes.Add(new("capacities", Format(Capacities), Format(capacities)));
+            Capacities = capacities.ToDictionary();
+        }
+
+        return changes;
+
+        static List<string> Keys(IEnumerable<string> values) =>
+            values.Select(v => v.Trim().ToLowerInvariant()).Where(v => v.Length > 0).Distinct().Order(StringComparer.Ordinal).ToList();
+
+        static string Format(IEnumerable<KeyValuePair<Channel, int>> values) =>
+            string.Join(",", values.OrderBy(v => v.Key).Select(v => $"{v.Key.ToString().ToLowerInvariant()}={v.Value}"));
+    }
+
+    private static void CheckKeys(FieldErrors errors, string field, IReadOnlyList<string>? values, int maxLength)
+    {
+        if (values is null)
+        {
+            return;
+        }
+
+        if (values.Count > MaxSkills)
+        {
+            errors.Add(field, $"must contain at most {MaxSkills} entries.");
+        }
+
+        for (var i = 0; i < values.Count; i++)
+        {
+            if (string.IsNullOrWhiteSpace(values[i]) || values[i].Trim().Length > maxLength)
+            {
+                errors.Add($"{field}[{i}]", $"must be 1 to {maxLength} characters.");
+            }
+        }
+    }
 
     /// <summary>Online now: said so and a workspace is still open.</summary>
     public bool IsAvailable(DateTimeOffset now) =>

@@ -1,4 +1,5 @@
 using Kefu.Core.Common;
+using Kefu.Core.Sla;
 
 namespace Kefu.Core.Tickets;
 
@@ -59,6 +60,61 @@ public sealed class Conversation
 
     public int MessageCount { get; private set; }
 
+    /// <summary>When the conversation entered its current status (time-based automation: "pending for 72 hours").</summary>
+    public DateTimeOffset StatusChangedAt { get; private set; }
+
+    /// <summary>When the customer's oldest unanswered message arrived; null when an agent replied last (or it is resolved).</summary>
+    public DateTimeOffset? AwaitingReplySince { get; private set; }
+
+    public Guid? SlaPolicyId { get; private set; }
+
+    public DateTimeOffset? FirstResponseDueAt { get; private set; }
+
+    public DateTimeOffset? NextResponseDueAt { get; private set; }
+
+    public DateTimeOffset? ResolutionDueAt { get; private set; }
+
+    /// <summary>The next instant the SLA worker has something to do for this conversation (indexed).</summary>
+    public DateTimeOffset? NextSlaDueAt { get; private set; }
+
+    public DateTimeOffset? SlaPausedSince { get; private set; }
+
+    public long SlaPausedSeconds { get; private set; }
+
+    public int NextResponseCycle { get; private set; }
+
+    public DateTimeOffset? NextResponseStartedAt { get; private set; }
+
+    public long NextResponsePausedBase { get; private set; }
+
+    public int FirstResponseSlaStage { get; private set; }
+
+    public int NextResponseSlaStage { get; private set; }
+
+    public int ResolutionSlaStage { get; private set; }
+
+    public SlaState Sla => new(
+        SlaPolicyId, FirstResponseDueAt, NextResponseDueAt, ResolutionDueAt, NextSlaDueAt, SlaPausedSince, SlaPausedSeconds,
+        NextResponseCycle, NextResponseStartedAt, NextResponsePausedBase, FirstResponseSlaStage, NextResponseSlaStage, ResolutionSlaStage);
+
+    /// <summary>Stores the SLA bookkeeping computed by <see cref="SlaClock"/>; not a change of the conversation itself.</summary>
+    public void SetSla(SlaState sla)
+    {
+        SlaPolicyId = sla.PolicyId;
+        FirstResponseDueAt = sla.FirstResponseDueAt;
+        NextResponseDueAt = sla.NextResponseDueAt;
+        ResolutionDueAt = sla.ResolutionDueAt;
+        NextSlaDueAt = sla.NextSlaDueAt;
+        SlaPausedSince = sla.PausedSince;
+        SlaPausedSeconds = sla.PausedSeconds;
+        NextResponseCycle = sla.NextResponseCycle;
+        NextResponseStartedAt = sla.NextResponseStartedAt;
+        NextResponsePausedBase = sla.NextResponsePausedBase;
+        FirstResponseSlaStage = sla.FirstResponseStage;
+        NextResponseSlaStage = sla.NextResponseStage;
+        ResolutionSlaStage = sla.ResolutionStage;
+    }
+
     /// <summary>Optimistic concurrency token: bumped on every change, so a concurrent update is detected, not lost.</summary>
     public int Version { get; private set; }
 
@@ -90,6 +146,7 @@ public sealed class Conversation
             CreatedAt = now,
             UpdatedAt = now,
             LastMessageAt = now,
+            StatusChangedAt = now,
             Version = 1,
         };
     }
@@ -220,6 +277,15 @@ public sealed class Conversation
             changes.Add(SetStatus(next, now));
         }
 
+        if (message.Kind == MessageKind.Inbound)
+        {
+            AwaitingReplySince ??= now;
+        }
+        else if (message.Kind == MessageKind.Outbound && message.AuthorKind == AuthorKind.Agent)
+        {
+            AwaitingReplySince = null;
+        }
+
         if (message.Kind == MessageKind.Outbound && message.AuthorKind == AuthorKind.Agent && FirstResponseAt is null)
         {
             FirstResponseAt = now;
@@ -266,6 +332,7 @@ public sealed class Conversation
             changes.Add(new("status", Status.Wire(), ConversationStatus.Closed.Wire()));
             Status = ConversationStatus.Closed;
             ClosedAt = now;
+            AwaitingReplySince = null;
         }
 
         MergedIntoId = target.Id;
@@ -302,7 +369,13 @@ public sealed class Conversation
             ConversationStatus.New or ConversationStatus.Open or ConversationStatus.Pending or ConversationStatus.OnHold => null,
         };
         ClosedAt = to == ConversationStatus.Closed ? now : null;
+        if (to is ConversationStatus.Resolved or ConversationStatus.Closed)
+        {
+            AwaitingReplySince = null;
+        }
+
         Status = to;
+        StatusChangedAt = now;
         return change;
     }
 

@@ -5,6 +5,12 @@ public enum NotificationKind
     Mention,
     Assigned,
     NewMessage,
+
+    /// <summary>An automation rule's "notify" action; the actor name is the rule's.</summary>
+    Automation,
+
+    /// <summary>An SLA warning, breach or escalation.</summary>
+    Sla,
 }
 
 /// <summary>Something an agent should see: an @mention, an assignment, a customer message in their conversation.</summary>

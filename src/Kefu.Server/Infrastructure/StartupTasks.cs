@@ -3,6 +3,7 @@ using Kefu.Core.Common;
 using Kefu.Core.Tickets;
 using Kefu.Data;
 using Kefu.Server.Features.Admin;
+using Kefu.Server.Features.Automation;
 using Kefu.Server.Features.Chat;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -34,6 +35,8 @@ public sealed class StartupTasks(IServiceProvider services, IOptions<DatabaseOpt
         var now = scope.ServiceProvider.GetRequiredService<TimeProvider>().GetUtcNow();
         await SeedCategoriesAsync(db, now, ct);
         await SeedChatInboxAsync(db, now, ct);
+        await AutomationSetup.SeedRulesAsync(db, now, ct);
+        await Features.Sla.SlaSetup.SeedDefaultPoliciesAsync(db, now, ct);
         await CreateFirstAdminAsync(scope.ServiceProvider, now, ct);
     }
 

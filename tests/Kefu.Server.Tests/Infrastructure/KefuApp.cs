@@ -11,6 +11,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using Npgsql;
 
 namespace Kefu.Server.Tests.Infrastructure;
@@ -32,25 +33,35 @@ public sealed partial class KefuApp : IAsyncDisposable
     private readonly Factory factory;
     private readonly Func<Task> cleanUp;
 
-    private KefuApp(string provider, Dictionary<string, string?> settings, Func<Task> cleanUp)
+    private KefuApp(string provider, Dictionary<string, string?> settings, Func<Task> cleanUp, FakeTimeProvider? clock)
     {
         Provider = provider;
-        factory = new Factory(settings);
+        Clock = clock;
+        if (clock is not null)
+        {
+            // Timers run by the test: the SLA worker is driven through SlaWorker.RunOnceAsync at chosen instants.
+            settings["Sla:WorkerEnabled"] = "false";
+        }
+
+        factory = new Factory(settings, clock);
         this.cleanUp = cleanUp;
     }
 
     public string Provider { get; }
 
+    /// <summary>The server's clock when started with one (<see cref="Apps.FakeClockAsync"/>), else null (system time).</summary>
+    public FakeTimeProvider? Clock { get; }
+
     public IServiceProvider Services => factory.Services;
 
-    public static Task<KefuApp> StartAsync(string provider) => provider switch
+    public static Task<KefuApp> StartAsync(string provider, FakeTimeProvider? clock = null) => provider switch
     {
-        "sqlite" => StartSqliteAsync(),
-        "postgres" => StartPostgresAsync(),
+        "sqlite" => StartSqliteAsync(clock),
+        "postgres" => StartPostgresAsync(clock),
         _ => throw new ArgumentOutOfRangeException(nameof(provider), provider, "use sqlite or postgres"),
     };
 
-    private static async Task<KefuApp> StartSqliteAsync()
+    private static async Task<KefuApp> StartSqliteAsync(FakeTimeProvider? clock)
     {
         var directory = Directory.CreateTempSubdirectory("kefu-test-").FullName;
         var app = new KefuApp("sqlite", Settings(DatabaseProvider.Sqlite, DatabaseSetup.SqliteFile(directory), directory), () =>
@@ -58,12 +69,12 @@ public sealed partial class KefuApp : IAsyncDisposable
             SqliteConnection.ClearAllPools();
             Directory.Delete(directory, recursive: true);
             return Task.CompletedTask;
-        });
+        }, clock);
         await app.WarmUpAsync();
         return app;
     }
 
-    private static async Task<KefuApp> StartPostgresAsync()
+    private static async Task<KefuApp> StartPostgresAsync(FakeTimeProvider? clock)
     {
         var server = Environment.GetEnvironmentVariable(PostgresVariable);
         if (string.IsNullOrWhiteSpace(server))
@@ -83,7 +94,7 @@ public sealed partial class KefuApp : IAsyncDisposable
             await admin.OpenAsync();
             await using var drop = new NpgsqlCommand($"""DROP DATABASE IF EXISTS "{database}" WITH (FORCE)""", admin);
             await drop.ExecuteNonQueryAsync();
-        });
+        }, clock);
         await app.WarmUpAsync();
         return app;
     }
@@ -217,13 +228,17 @@ public sealed partial class KefuApp : IAsyncDisposable
     [GeneratedRegex(@"name=""__RequestVerificationToken""[^>]*?value=""([^""]+)""")]
     private static partial Regex AntiforgeryField();
 
-    private sealed class Factory(Dictionary<string, string?> settings) : WebApplicationFactory<Program>
+    private sealed class Factory(Dictionary<string, string?> settings, FakeTimeProvider? clock) : WebApplicationFactory<Program>
     {
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
             // Added after appsettings.json, so these win over its defaults.
             builder.ConfigureAppConfiguration(config => config.AddInMemoryCollection(settings));
             builder.ConfigureServices(services => services.AddJobHandler<Jobs.ProbeJob>(Jobs.ProbeJob.Kind));
+            if (clock is not null)
+            {
+                builder.ConfigureServices(services => services.AddSingleton<TimeProvider>(clock));
+            }
         }
     }
 }

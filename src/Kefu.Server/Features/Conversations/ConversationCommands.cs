@@ -1,7 +1,9 @@
+using Kefu.Core.Automation;
 using Kefu.Core.Common;
 using Kefu.Core.Customers;
 using Kefu.Core.Tickets;
 using Kefu.Data;
+using Kefu.Server.Features.Automation;
 using Kefu.Server.Features.Customers;
 using Kefu.Server.Features.Webhooks;
 using Microsoft.EntityFrameworkCore;
@@ -122,6 +124,10 @@ public static class ConversationCommands
         db.Messages.Add(created.Value);
         db.Activities.Add(ActivityEntry.Create(actor, now, "conversation", conversation.Id, "created", new("number", null, Conversation.Display(number))));
         db.Activities.AddRange(ActivityEntry.Updated(actor, now, "conversation", conversation.Id, changes.Value));
+        await Sla.SlaRefresh.ApplyAsync(db, conversation, now, ct);
+        await AutomationOutbox.QueueAsync(db, actor, now, conversation.Id,
+            kind == MessageKind.Inbound ? [AutomationTrigger.ConversationCreated, AutomationTrigger.MessageReceived] : [AutomationTrigger.ConversationCreated],
+            created.Value.Id, ct);
         var dto = ConversationDto.From(conversation, customer.DisplayName);
         var first = MessageDto.From(created.Value);
         await WebhookOutbox.ConversationCreatedAsync(db, actor, now, dto, first, ct);
@@ -174,6 +180,15 @@ public static class ConversationCommands
             db.Messages.Add(created.Value);
             db.Activities.Add(ActivityEntry.Create(actor, now, "conversation", conversation.Id, kind == MessageKind.Note ? "note_added" : "message_added"));
             db.Activities.AddRange(ActivityEntry.Updated(actor, now, "conversation", conversation.Id, changes.Value));
+            await Sla.SlaRefresh.ApplyAsync(db, conversation, now, ct);
+            List<AutomationTrigger> triggers = kind == MessageKind.Inbound ? [AutomationTrigger.MessageReceived] : [];
+            if (changes.Value.Any(c => c.Field == "status"))
+            {
+                triggers.Add(AutomationTrigger.StatusChanged);
+            }
+
+            await AutomationOutbox.QueueAsync(db, actor, now, conversation.Id, triggers, created.Value.Id, ct);
+
             var dto = ConversationDto.From(conversation, await CustomerNameAsync(db, conversation.CustomerId, ct));
             var messageDto = MessageDto.From(created.Value);
             await WebhookOutbox.MessageAddedAsync(db, actor, now, dto, messageDto, changes.Value, ct);
@@ -234,6 +249,14 @@ public static class ConversationCommands
         }
 
         db.Activities.AddRange(ActivityEntry.Updated(actor, now, "conversation", conversation.Id, changes.Value));
+        await Sla.SlaRefresh.ApplyAsync(db, conversation, now, ct);
+        if (changes.Value.Count > 0)
+        {
+            await AutomationOutbox.QueueAsync(db, actor, now, conversation.Id,
+                changes.Value.Any(c => c.Field == "status") ? [AutomationTrigger.ConversationUpdated, AutomationTrigger.StatusChanged] : [AutomationTrigger.ConversationUpdated],
+                null, ct);
+        }
+
         var dto = ConversationDto.From(conversation, await CustomerNameAsync(db, conversation.CustomerId, ct));
         await WebhookOutbox.ConversationUpdatedAsync(db, actor, now, dto, changes.Value, ct);
         await db.SaveChangesAsync(ct);
@@ -271,6 +294,8 @@ public static class ConversationCommands
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         db.Activities.AddRange(ActivityEntry.Updated(actor, now, "conversation", source.Id, changes.Value));
         db.Activities.Add(ActivityEntry.Create(actor, now, "conversation", target.Id, "merged", new("mergedFrom", null, Conversation.Display(source.Number))));
+        await Sla.SlaRefresh.ApplyAsync(db, source, now, ct);
+        await Sla.SlaRefresh.ApplyAsync(db, target, now, ct);
         var customerName = await CustomerNameAsync(db, target.CustomerId, ct);
         await WebhookOutbox.ConversationUpdatedAsync(db, actor, now, ConversationDto.From(source, await CustomerNameAsync(db, source.CustomerId, ct)), changes.Value, ct);
         await WebhookOutbox.ConversationUpdatedAsync(db, actor, now, ConversationDto.From(target, customerName), [new("mergedFrom", null, Conversation.Display(source.Number))], ct);
@@ -304,12 +329,12 @@ public static class ConversationCommands
         {
             ActorKind.Agent or ActorKind.Integration => AuthorKind.Agent,
             ActorKind.Bot => AuthorKind.Bot,
-            ActorKind.System or ActorKind.Customer => AuthorKind.System,
+            ActorKind.System or ActorKind.Customer or ActorKind.Automation => AuthorKind.System,
         },
     };
 
     private static Guid? AuthorIdOf(MessageKind kind, Actor actor, Guid customerId) =>
-        kind == MessageKind.Inbound ? customerId : actor.Id;
+        kind == MessageKind.Inbound ? customerId : actor.Kind == ActorKind.Automation ? null : actor.Id;
 }
 
 /// <summary>Checks that ids named in a request body exist, reporting them as field errors.</summary>

@@ -8,12 +8,13 @@ public sealed record ConversationDto(
     Guid Id, long Number, string Display, Channel Channel, string Subject, ConversationStatus Status, Priority Priority,
     Guid? CategoryId, IReadOnlyList<string> Tags, Guid CustomerId, string CustomerName, Guid? AssigneeId, Guid? TeamId,
     DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, DateTimeOffset LastMessageAt, DateTimeOffset? FirstResponseAt,
-    DateTimeOffset? ResolvedAt, DateTimeOffset? ClosedAt, Guid? MergedIntoId, int MessageCount, int Version)
+    DateTimeOffset? ResolvedAt, DateTimeOffset? ClosedAt, Guid? MergedIntoId, int MessageCount, int Version,
+    Features.Sla.ConversationSlaDto? Sla = null)
 {
     public static ConversationDto From(Conversation c, string customerName) => new(
         c.Id, c.Number, Conversation.Display(c.Number), c.Channel, c.Subject, c.Status, c.Priority, c.CategoryId, c.Tags,
         c.CustomerId, customerName, c.AssigneeId, c.TeamId, c.CreatedAt, c.UpdatedAt, c.LastMessageAt, c.FirstResponseAt,
-        c.ResolvedAt, c.ClosedAt, c.MergedIntoId, c.MessageCount, c.Version);
+        c.ResolvedAt, c.ClosedAt, c.MergedIntoId, c.MessageCount, c.Version, Features.Sla.ConversationSlaDto.From(c));
 }
 
 public sealed record MessageDto(

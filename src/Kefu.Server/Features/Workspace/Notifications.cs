@@ -76,6 +76,15 @@ public sealed class WorkspaceNotifications(IDbContextFactory<KefuDbContext> dbs,
         await WriteAsync(db, [assignee], NotificationKind.Assigned, conversation, actor.Name, conversation.Subject, ct);
     }
 
+    /// <summary>An automation rule asks to tell these agents (those who may see the conversation).</summary>
+    public async Task AutomationAsync(ConversationDto conversation, string ruleName, IReadOnlyList<Guid> agentIds, string text, CancellationToken ct)
+    {
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        var agents = await db.Agents.AsNoTracking().Where(a => a.IsActive && agentIds.Contains(a.Id)).ToListAsync(ct);
+        var recipients = agents.Where(a => ConversationAccess.CanView(a.Role, a.Id, a.TeamIds, conversation.AssigneeId, conversation.TeamId)).Select(a => a.Id).ToList();
+        await WriteAsync(db, recipients, NotificationKind.Automation, conversation, ruleName, text, ct);
+    }
+
     public static async Task<(List<NotificationDto> Latest, int Unread)> ListAsync(KefuDbContext db, Guid agentId, CancellationToken ct)
     {
         var latest = await db.Notifications.AsNoTracking().Where(n => n.AgentId == agentId)
@@ -136,6 +145,8 @@ public sealed class WorkspaceNotifications(IDbContextFactory<KefuDbContext> dbs,
         NotificationKind.Mention => "mention",
         NotificationKind.Assigned => "assigned",
         NotificationKind.NewMessage => "new_message",
+        NotificationKind.Automation => "automation",
+        NotificationKind.Sla => "sla",
     };
 
     private static string Clip(string value, int max) => value.Length <= max ? value : value[..max];

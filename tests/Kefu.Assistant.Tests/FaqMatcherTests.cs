@@ -1,0 +1,40 @@
+using Kefu.Assistant.Models;
+using Kefu.Core.Bot;
+
+namespace Kefu.Assistant.Tests;
+
+public sealed class FaqMatcherTests : IDisposable
+{
+    private readonly FaqMatcher matcher = FaqMatcher.Build(Fixtures.Kb());
+
+    [Theory]
+    [InlineData("我想申请退货", "R1")]
+    [InlineData("退款到账要几天啊", "R2")]
+    [InlineData("發票在哪裡申請", "I1")]
+    [InlineData("my package, where is it", "D1")]
+    [InlineData("when do I get my refund", "R2")]
+    public void Match_KnownQuestion_BestIsTheEntry(string text, string id)
+    {
+        var result = matcher.Match(text);
+
+        Assert.Equal(id, result.Best?.Id);
+        Assert.NotEqual(AnswerTier.OutOfScope, result.Tier);
+        Assert.InRange(result.Top.Count, 1, 3);
+    }
+
+    [Theory]
+    [InlineData("帮我写首诗")]
+    public void Match_Unrelated_OutOfScope(string text) => Assert.Equal(AnswerTier.OutOfScope, matcher.Match(text).Tier);
+
+    [Fact]
+    public void Search_Bm25_RanksTheMatchingPhrasingFirst()
+    {
+        using var index = new FaqIndex(Fixtures.Kb());
+
+        Assert.Equal("D1", index.Search("物流怎么查询")[0].Id);
+        Assert.Equal("I1", index.Search("invoices")[0].Id); // English stemming: invoices → invoic
+        Assert.Empty(index.Search("？？"));
+    }
+
+    public void Dispose() => matcher.Dispose();
+}
