@@ -2,6 +2,7 @@ using Kefu.Core.Webhooks;
 using Kefu.Server.Features.ApiChannel;
 using Kefu.Server.Features.Webhooks;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Kefu.Server.Tests.Integrations;
 
@@ -174,6 +175,39 @@ public sealed class WebhookTests(Apps apps) : ServerTest(apps)
             Assert.Equal("webhook.ping", got.Json.GetProperty("type").GetString());
             var invalid = await admin.Http.PostJsonAsync(Webhooks, new { name = "x", url = "https://x.example.com", eventTypes = new[] { "ticket.exploded" } }).ProblemAsync(HttpStatusCode.BadRequest);
             Assert.Contains("eventTypes", invalid.Fields);
+        }
+        finally
+        {
+            await UnsubscribeAsync(admin, subscription);
+        }
+    }
+    [Theory, MemberData(nameof(Providers))]
+    public async Task SlaBreach_WritesOneSlaBreachedDeliveryWithTheBreach(string provider)
+    {
+        var app = await FakeClockAppAsync(provider);
+        var admin = await app.AdminAsync();
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var subscription = await SubscribeAsync(admin, receiver.Url, WebhookEvents.SlaBreached);
+        try
+        {
+            var category = await Sla.SlaApiTests.NewCategoryAsync(admin);
+            await admin.Http.PostJsonAsync(Sla.SlaApiTests.Policies, new { name = "Webhook policy " + Unique.Id(), position = 0, categoryIds = new[] { category }, targets = new { firstResponseMinutes = 10 } })
+                .ExpectAsync(HttpStatusCode.Created);
+            var conversation = (await admin.Http.CreateConversationAsync(Api.NewConversation(categoryId: category))).Conversation;
+
+            app.Clock!.Advance(TimeSpan.FromMinutes(11));
+            for (var i = 0; i < 2; i++)
+            {
+                await using var scope = app.Services.CreateAsyncScope();
+                await Kefu.Server.Features.Sla.SlaWorker.RunOnceAsync(scope.ServiceProvider, app.Clock.GetUtcNow(), 200, CancellationToken.None);
+            }
+
+            var deliveries = await app.DbAsync(db => db.WebhookDeliveries.Where(d => d.TargetId == subscription.Id && d.ConversationId == conversation.Id).ToListAsync());
+            var breach = Assert.Single(deliveries);
+            Assert.Equal(WebhookEvents.SlaBreached, breach.EventType);
+            var data = JsonDocument.Parse(breach.Payload).RootElement.GetProperty("data");
+            Assert.Equal("first_response", data.GetProperty("metric").GetString());
+            Assert.Equal(conversation.Id, data.GetProperty("conversation").GetProperty("id").GetGuid());
         }
         finally
         {
