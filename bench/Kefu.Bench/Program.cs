@@ -20,6 +20,9 @@ using Kefu.Data;
 //   chat-count  --data-dir DIR --result F.json [--server-log F]   count the stored messages (server stopped) and the
 //               server's logged failures into the result
 //   chat-report --result F.json [--doc docs/benchmarks.md] [--machine FILE] [--command TEXT]
+// and of bench/webhooks.sh (webhook delivery throughput against a local receiver):
+//   webhooks --database D --url U --email E [--subscriptions K --messages N --workers W --concurrency C --ceiling-seconds S] --out F.json
+//   webhooks-report --results DIR [--doc docs/benchmarks.md] [--machine FILE] [--command TEXT]
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 if (args.Length == 0)
@@ -161,6 +164,30 @@ switch (args[0])
         if (options.TryGetValue("doc", out var doc))
         {
             Report.WriteInto(doc, ChatReport.Heading, section);
+            Console.Error.WriteLine($"bench: wrote {doc}");
+        }
+
+        return 0;
+    }
+
+    case "webhooks":
+    {
+        int Int(string name, int fallback) => options.TryGetValue(name, out var v) ? int.Parse(v, CultureInfo.InvariantCulture) : fallback;
+        var result = await WebhookLoad.RunAsync(new WebhookSettings(
+            new Uri(Get("url")), Get("email"), Env("BENCH_ADMIN_PASSWORD"), Get("database"), Int("subscriptions", 5), Int("messages", 2000),
+            Workers(), Int("concurrency", 8), Seconds("ceiling-seconds", "10")));
+        result.Save(Get("out"));
+        Console.Error.WriteLine($"bench: {result.Database}: {result.Received}/{result.Expected} deliveries, {result.DeliveriesPerSecond:0}/s; ceiling {result.CeilingPostsPerSecond:0}/s");
+        return result.Received == result.Expected && result.BadSignatures == 0 ? 0 : 1;
+    }
+
+    case "webhooks-report":
+    {
+        var section = WebhookLoad.Section(Get("results"), options.GetValueOrDefault("machine"), options.GetValueOrDefault("command", "bench/webhooks.sh"));
+        Console.WriteLine(section);
+        if (options.TryGetValue("doc", out var doc))
+        {
+            Report.WriteInto(doc, WebhookLoad.Heading, section);
             Console.Error.WriteLine($"bench: wrote {doc}");
         }
 

@@ -55,6 +55,22 @@ public sealed class KefuDbContext(DbContextOptions<KefuDbContext> options)
 
     public DbSet<Kefu.Core.Channels.Email.EmailMessage> EmailMessages => Set<Kefu.Core.Channels.Email.EmailMessage>();
 
+    public DbSet<Kefu.Core.Channels.Api.Integration> Integrations => Set<Kefu.Core.Channels.Api.Integration>();
+
+    public DbSet<Kefu.Core.Channels.Api.ApiContact> ApiContacts => Set<Kefu.Core.Channels.Api.ApiContact>();
+
+    public DbSet<Kefu.Core.Webhooks.WebhookSubscription> WebhookSubscriptions => Set<Kefu.Core.Webhooks.WebhookSubscription>();
+
+    public DbSet<Kefu.Core.Webhooks.WebhookDelivery> WebhookDeliveries => Set<Kefu.Core.Webhooks.WebhookDelivery>();
+
+    public DbSet<Kefu.Core.Webhooks.WebhookAttempt> WebhookAttempts => Set<Kefu.Core.Webhooks.WebhookAttempt>();
+
+    public DbSet<Kefu.Core.Channels.Phone.CallLog> CallLogs => Set<Kefu.Core.Channels.Phone.CallLog>();
+
+    public DbSet<Kefu.Core.Channels.Phone.CallbackRequest> CallbackRequests => Set<Kefu.Core.Channels.Phone.CallbackRequest>();
+
+    public DbSet<Kefu.Core.Channels.WebForms.WebForm> WebForms => Set<Kefu.Core.Channels.WebForms.WebForm>();
+
     public DbSet<Job> Jobs => Set<Job>();
 
     public DbSet<AutomationRule> AutomationRules => Set<AutomationRule>();
@@ -321,6 +337,7 @@ public sealed class KefuDbContext(DbContextOptions<KefuDbContext> options)
         });
 
         SlaMapping.Map(b);
+        IntegrationMapping.Map(b);
     }
 
     /// <summary>A trigram index for substring search in any language (PostgreSQL; SQLite scans with LIKE).</summary>

@@ -9,6 +9,7 @@ using Kefu.Server.Features.Conversations;
 using Kefu.Server.Features.Customers;
 using Kefu.Server.Features.Sla;
 using Kefu.Server.Features.Email;
+using Kefu.Server.Features.Webhooks;
 using Kefu.Server.Features.Workspace;
 using Kefu.Server.Infrastructure;
 using Kefu.Server.Jobs;
@@ -73,6 +74,7 @@ public static class KefuHost
         services.AddKefuJobs();
         services.AddKefuAutomation();
         services.AddKefuSla();
+        services.AddKefuIntegrations();
         services.Configure<JsonOptions>(o => Json.Configure(o.SerializerOptions));
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.AddProblemDetails(o => o.CustomizeProblemDetails = c =>
@@ -143,6 +145,7 @@ public static class KefuHost
         app.MapKefuRealtime();
         app.MapKefuChat();
         app.MapKefuEmail();
+        app.MapKefuIntegrations();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
     }
 

@@ -6,6 +6,7 @@ using Kefu.Data;
 using Kefu.Server.Features.Automation;
 using Kefu.Server.Features.Customers;
 using Kefu.Server.Features.Email;
+using Kefu.Server.Features.Webhooks;
 using Microsoft.EntityFrameworkCore;
 
 namespace Kefu.Server.Features.Conversations;
@@ -136,9 +137,12 @@ public static class ConversationCommands
             await alsoSave(conversation, created.Value);
         }
 
+        var dto = ConversationDto.From(conversation, customer.DisplayName);
+        var first = MessageDto.From(created.Value);
+        await WebhookOutbox.ConversationCreatedAsync(db, actor, now, dto, first, ct);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
-        return (new ConversationDetail(ConversationDto.From(conversation, customer.DisplayName), [MessageDto.From(created.Value)]), true);
+        return (new ConversationDetail(dto, [first]), true);
     }
 
     /// <summary>
@@ -203,11 +207,14 @@ public static class ConversationCommands
                 await alsoSave(conversation, created.Value);
             }
 
+            var dto = ConversationDto.From(conversation, await CustomerNameAsync(db, conversation.CustomerId, ct));
+            var messageDto = MessageDto.From(created.Value);
+            await WebhookOutbox.MessageAddedAsync(db, actor, now, dto, messageDto, changes.Value, ct);
             try
             {
                 await db.SaveChangesAsync(ct);
                 await tx.CommitAsync(ct);
-                return (MessageDto.From(created.Value), ConversationDto.From(conversation, await CustomerNameAsync(db, conversation.CustomerId, ct)), true);
+                return (messageDto, dto, true);
             }
             catch (DbUpdateException e) when (attempt < 3 && DbErrors.IsUniqueViolation(e))
             {
@@ -268,9 +275,11 @@ public static class ConversationCommands
                 null, ct);
         }
 
+        var dto = ConversationDto.From(conversation, await CustomerNameAsync(db, conversation.CustomerId, ct));
+        await WebhookOutbox.ConversationUpdatedAsync(db, actor, now, dto, changes.Value, ct);
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
-        return ConversationDto.From(conversation, await CustomerNameAsync(db, conversation.CustomerId, ct));
+        return dto;
     }
 
     /// <summary>Moves every message of the source into the target and closes the source, pointing to the target.</summary>
@@ -305,6 +314,9 @@ public static class ConversationCommands
         db.Activities.Add(ActivityEntry.Create(actor, now, "conversation", target.Id, "merged", new("mergedFrom", null, Conversation.Display(source.Number))));
         await Sla.SlaRefresh.ApplyAsync(db, source, now, ct);
         await Sla.SlaRefresh.ApplyAsync(db, target, now, ct);
+        var customerName = await CustomerNameAsync(db, target.CustomerId, ct);
+        await WebhookOutbox.ConversationUpdatedAsync(db, actor, now, ConversationDto.From(source, await CustomerNameAsync(db, source.CustomerId, ct)), changes.Value, ct);
+        await WebhookOutbox.ConversationUpdatedAsync(db, actor, now, ConversationDto.From(target, customerName), [new("mergedFrom", null, Conversation.Display(source.Number))], ct);
         try
         {
             await db.SaveChangesAsync(ct);
@@ -316,7 +328,7 @@ public static class ConversationCommands
 
         await db.Messages.Where(m => m.ConversationId == source.Id).ExecuteUpdateAsync(s => s.SetProperty(m => m.ConversationId, target.Id), ct);
         await tx.CommitAsync(ct);
-        return ConversationDto.From(target, await CustomerNameAsync(db, target.CustomerId, ct));
+        return ConversationDto.From(target, customerName);
     }
 
     public static async Task<string> CustomerNameAsync(KefuDbContext db, Guid customerId, CancellationToken ct) =>

@@ -106,6 +106,14 @@ public sealed class SlaWorker(IServiceScopeFactory scopes, TimeProvider clock, I
                 var version = conversation.Version;
                 foreach (var e in added)
                 {
+                    if (e.Kind == SlaEventKind.Breach)
+                    {
+                        // Recorded once (unique event), so the sla.breached webhook goes out once, with the breach.
+                        await Webhooks.WebhookOutbox.SlaBreachedAsync(db, now,
+                            ConversationDto.From(conversation, await ConversationCommands.CustomerNameAsync(db, conversation.CustomerId, ct)),
+                            System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(e.Metric.ToString()), e.DueAt, ct);
+                    }
+
                     await NotifyAsync(db, conversation, e, now, ct);
                     foreach (var action in e.Actions)
                     {
