@@ -229,6 +229,7 @@ public sealed class KefuDbContext(DbContextOptions<KefuDbContext> options)
             e.Property(a => a.DisplayName).HasMaxLength(Limits.Name);
             e.Property(a => a.Role).HasConversion<string>().HasMaxLength(20);
             e.Property(a => a.Language).HasMaxLength(Limits.Language);
+            e.Property(a => a.Signature).HasMaxLength(Limits.Description);
             e.Ignore(a => a.AsActor);
             e.Property(a => a.Presence).HasConversion<string>().HasMaxLength(20);
             e.HasIndex(a => a.Email).IsUnique();

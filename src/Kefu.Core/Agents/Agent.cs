@@ -195,6 +195,22 @@ public sealed class Agent
         return change;
     }
 
+    /// <summary>The agent's own e-mail signature; replaces the inbox's signature on their replies when set.</summary>
+    public string? Signature { get; private set; }
+
+    public Result<FieldChange?> SetSignature(string? signature)
+    {
+        var next = string.IsNullOrWhiteSpace(signature) ? null : signature.Trim().ReplaceLineEndings("\n");
+        if (next is { Length: > Limits.Description })
+        {
+            return Invalid.Field("signature", $"must be at most {Limits.Description} characters.");
+        }
+
+        var change = next == Signature ? null : new FieldChange("signature", Signature, next);
+        Signature = next;
+        return change;
+    }
+
     public Actor AsActor => Actor.Agent(Id, DisplayName);
 
     public static Result<Agent> Create(Guid id, string? email, string? displayName, AgentRole role, IReadOnlyList<Guid>? teamIds, string? language, DateTimeOffset now)

@@ -72,6 +72,10 @@ namespace Kefu.Migrations.Sqlite.Migrations
                         .HasMaxLength(20)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Signature")
+                        .HasMaxLength(1000)
+                        .HasColumnType("TEXT");
+
                     b.PrimitiveCollection<string>("Skills")
                         .IsRequired()
                         .HasColumnType("TEXT");

@@ -39,6 +39,43 @@ public sealed class EmailOutboundTests(Apps apps) : ServerTest(apps)
 
     [Theory]
     [MemberData(nameof(Providers))]
+    public async Task Reply_AgentWithOwnSignature_UsesItInsteadOfTheInboxes(string db)
+    {
+        var app = await AppAsync(db);
+        var admin = await app.AdminAsync();
+        var agent = await app.CreateAgentAsync(name: "Agent Zhao");
+        var me = await agent.Http.PutAsync("/api/v1/agents/me/signature", Http.Body(new { signature = "赵敏 · 售后组\n电话 400-800-1234" }))
+            .ReadAsync<JsonElement>(HttpStatusCode.OK);
+        Assert.Equal("赵敏 · 售后组\n电话 400-800-1234", me.GetProperty("signature").GetString());
+        var (_, _, customerFolder, conversation) = await StartAsync(app, admin.Http);
+
+        var reply = await agent.Http.PostJsonAsync($"{Api.Conversations}/{conversation.Conversation.Id}/messages", new { text = "已为您补发。" })
+            .ReadAsync<MessageDto>(HttpStatusCode.Created);
+
+        var sent = await OutboundAsync(app, reply.Id, m => m.Status == MailStatus.Sent);
+        var delivered = await mail.WaitForAsync(customerFolder, sent.MessageId!);
+        Assert.Contains("电话 400-800-1234", delivered.TextBody);
+        Assert.DoesNotContain("Agent Zhao", delivered.TextBody);
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
+    public async Task SetSignature_TooLong_IsAFieldErrorAndEmptyClearsIt(string db)
+    {
+        var app = await AppAsync(db);
+        var agent = await app.CreateAgentAsync();
+        await agent.Http.PutAsync("/api/v1/agents/me/signature", Http.Body(new { signature = "签名" }));
+
+        var problem = await agent.Http.PutAsync("/api/v1/agents/me/signature", Http.Body(new { signature = new string('x', 1001) }))
+            .ProblemAsync(HttpStatusCode.BadRequest);
+        var cleared = await agent.Http.PutAsync("/api/v1/agents/me/signature", Http.Body(new { signature = "  " })).ReadAsync<JsonElement>(HttpStatusCode.OK);
+
+        Assert.Contains("signature", problem.Fields);
+        Assert.Equal(JsonValueKind.Null, cleared.GetProperty("signature").ValueKind);
+    }
+
+    [Theory]
+    [MemberData(nameof(Providers))]
     public async Task Reply_GoesOutBySmtpWithThreadingHeaders_AndTheCustomersAnswerThreadsBack(string db)
     {
         var app = await AppAsync(db);

@@ -37,6 +37,8 @@ public static class AdminEndpoints
         var agents = app.MapGroup("/api/v1/agents").WithTags("Agents");
         agents.MapGet("", ListAgents).RequireAuthorization(Policies.DirectoryRead).WithSummary("List agents.");
         agents.MapGet("/me", Me).RequireAuthorization(Policies.DirectoryRead).WithSummary("The calling agent.");
+        agents.MapPut("/me/signature", SetSignature).RequireAuthorization(Policies.ConversationsWrite)
+            .WithSummary("Set or clear (null or empty) the calling agent's e-mail signature, used instead of the inbox's on their replies.");
         agents.MapGet("/{id:guid}", GetAgent).RequireAuthorization(Policies.DirectoryRead).WithSummary("Get an agent.");
         agents.MapPost("", CreateAgent).RequireAuthorization(Policies.Admin)
             .WithSummary("Create an agent (admins). Without a password, a one-time password is returned once and must be changed at first sign-in.");
@@ -152,6 +154,13 @@ public static class AdminEndpoints
 
     private static Task<Results<Ok<AgentDto>, ProblemHttpResult>> Me(ClaimsPrincipal user, KefuDbContext db, CancellationToken ct) =>
         GetAgent(user.AgentId(), db, ct);
+
+    private static async Task<Results<Ok<AgentDto>, ProblemHttpResult>> SetSignature(
+        SignatureRequest request, ClaimsPrincipal user, KefuDbContext db, TimeProvider clock, CancellationToken ct)
+    {
+        var result = await AgentProfile.SetSignatureAsync(db, user.AgentId(), clock.GetUtcNow(), request.Signature, ct);
+        return result.IsOk ? TypedResults.Ok(result.Value) : Problems.From(result.Error!);
+    }
 
     private static async Task<Results<Ok<AgentDto>, ProblemHttpResult>> GetAgent(Guid id, KefuDbContext db, CancellationToken ct) =>
         await db.Agents.AsNoTracking().FirstOrDefaultAsync(a => a.Id == id, ct) is { } agent

@@ -7,10 +7,13 @@ using Microsoft.EntityFrameworkCore;
 
 namespace Kefu.Server.Features.Admin;
 
-public sealed record AgentDto(Guid Id, string Email, string DisplayName, AgentRole Role, IReadOnlyList<Guid> TeamIds, string Language, bool IsActive, DateTimeOffset CreatedAt)
+public sealed record AgentDto(
+    Guid Id, string Email, string DisplayName, AgentRole Role, IReadOnlyList<Guid> TeamIds, string Language, bool IsActive, DateTimeOffset CreatedAt, string? Signature)
 {
-    public static AgentDto From(Agent a) => new(a.Id, a.Email, a.DisplayName, a.Role, a.TeamIds, a.Language, a.IsActive, a.CreatedAt);
+    public static AgentDto From(Agent a) => new(a.Id, a.Email, a.DisplayName, a.Role, a.TeamIds, a.Language, a.IsActive, a.CreatedAt, a.Signature);
 }
+
+public sealed record SignatureRequest(string? Signature);
 
 /// <summary>The password is shown once, when it was generated; the agent must change it at the first sign-in.</summary>
 public sealed record CreatedAgent(AgentDto Agent, string? OneTimePassword);
@@ -136,4 +139,31 @@ public sealed class AgentAccounts(KefuDbContext db, UserManager<KefuUser> users)
 
     private static Invalid PasswordErrors(IdentityResult result) =>
         new(new Dictionary<string, string[]> { ["password"] = result.Errors.Select(e => e.Description).ToArray() });
+}
+
+/// <summary>What agents change about themselves.</summary>
+public static class AgentProfile
+{
+    public static async Task<Result<AgentDto>> SetSignatureAsync(KefuDbContext db, Guid agentId, DateTimeOffset now, string? signature, CancellationToken ct)
+    {
+        var agent = await db.Agents.FirstOrDefaultAsync(a => a.Id == agentId, ct);
+        if (agent is null)
+        {
+            return new NotFound("Agent", agentId.ToString());
+        }
+
+        var changed = agent.SetSignature(signature);
+        if (!changed.IsOk)
+        {
+            return changed.Error!;
+        }
+
+        if (changed.Value is { } change)
+        {
+            db.Activities.Add(ActivityEntry.Create(agent.AsActor, now, "agent", agent.Id, "updated", change));
+            await db.SaveChangesAsync(ct);
+        }
+
+        return AgentDto.From(agent);
+    }
 }

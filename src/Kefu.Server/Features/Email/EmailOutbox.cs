@@ -129,8 +129,12 @@ public sealed class EmailSendJob(KefuDbContext db, MailSecrets secrets, TimeProv
     private async Task<MimeMessage> BuildAsync(EmailInbox inbox, EmailMessage mail, Message message, Conversation conversation, CancellationToken ct)
     {
         MailParser.EnsureEncodings();
-        var agent = message.AuthorId is { } authorId ? await db.Agents.AsNoTracking().Where(a => a.Id == authorId).Select(a => a.DisplayName).FirstOrDefaultAsync(ct) : null;
-        var signature = inbox.Signature.Replace("{agent}", agent ?? inbox.FromName).Replace("{inbox}", inbox.FromName).Trim();
+        var author = message.AuthorId is { } authorId
+            ? await db.Agents.AsNoTracking().Where(a => a.Id == authorId).Select(a => new { a.DisplayName, a.Signature }).FirstOrDefaultAsync(ct)
+            : null;
+        // The agent's own signature if they wrote one, else the inbox's template.
+        var signature = author?.Signature
+            ?? inbox.Signature.Replace("{agent}", author?.DisplayName ?? inbox.FromName).Replace("{inbox}", inbox.FromName).Trim();
         var mime = new MimeMessage();
         mime.From.Add(new MailboxAddress(inbox.FromName, inbox.Address));
         mime.To.Add(MailboxAddress.Parse(mail.Address));
