@@ -182,6 +182,36 @@ public sealed class ApiChannelTests(Apps apps) : ServerTest(apps)
     }
 
     [Theory, MemberData(nameof(Providers))]
+    public async Task Reply_WithAttachment_TheIntegrationFetchesItBySignedLinkOnly(string provider)
+    {
+        var app = await AppAsync(provider);
+        var admin = await app.AdminAsync();
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var integration = await CreateIntegrationAsync(admin, receiver.Url);
+        var inbound = await PostSignedAsync(app.Anonymous(), integration, integration.Secret!, new { messageId = Unique.Id(), contactId = "sms" + Unique.Id(), text = "发一下发票" })
+            .ReadAsync<InboundApiResult>(HttpStatusCode.Created);
+        var agent = await app.CreateAgentAsync();
+        using var form = new MultipartFormDataContent();
+        var file = new ByteArrayContent("发票内容 invoice"u8.ToArray());
+        file.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("text/plain");
+        form.Add(file, "file", "invoice.txt");
+        var uploaded = await (await agent.Http.PostAsync("/api/v1/files", form)).ReadAsync<JsonElement>(HttpStatusCode.OK);
+
+        var reply = await agent.Http.PostJsonAsync($"{Api.Conversations}/{inbound.ConversationId}/messages", new { text = "发票见附件", attachments = new[] { uploaded } })
+            .ReadAsync<MessageDto>(HttpStatusCode.Created);
+
+        var got = await receiver.WaitAsync(r => r.Body.Contains(reply.Id.ToString()));
+        var link = got.Json.GetProperty("data").GetProperty("message").GetProperty("attachments")[0].GetProperty("url").GetString()!;
+        Assert.Contains("sig=", link);
+        var anonymous = app.Anonymous();
+        using var fetched = await anonymous.GetAsync(link);
+        Assert.Equal(HttpStatusCode.OK, fetched.StatusCode);
+        Assert.Equal("发票内容 invoice", await fetched.Content.ReadAsStringAsync());
+        await anonymous.GetAsync(link.Replace("sig=", "sig=x")).ProblemAsync(HttpStatusCode.Unauthorized);
+        await anonymous.GetAsync(link[..link.IndexOf('?')]).ProblemAsync(HttpStatusCode.Unauthorized);
+    }
+
+    [Theory, MemberData(nameof(Providers))]
     public async Task RotateSecret_OldSecretVerifiesDuringGrace_ImmediateRotationRefusesIt(string provider)
     {
         var app = await AppAsync(provider);

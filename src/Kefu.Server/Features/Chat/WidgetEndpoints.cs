@@ -50,7 +50,7 @@ public static class WidgetEndpoints
             .WithSummary("Upload a file to attach to a reply (multipart field `file`); returns the attachment to put in a message's attachments.");
         app.MapGet("/demo", (HttpRequest request) => TypedResults.Redirect("/demo/index.html" + request.QueryString)).AllowAnonymous().ExcludeFromDescription();
         app.MapGet("/files/{sha256}/{name}", Download).AllowAnonymous().WithTags("Files")
-            .WithSummary("A stored file: for agents, and for the visitor whose chat contains it (file token in `vt`).");
+            .WithSummary("A stored file: for agents, for the visitor whose chat contains it (file token in `vt`), and for an integration through the signed link it was sent (`integration`, `expires`, `sig`).");
     }
 
     private static async Task<Results<Ok<DefaultInbox>, ProblemHttpResult>> Default(KefuDbContext db, CancellationToken ct) =>
@@ -240,7 +240,8 @@ public static class WidgetEndpoints
         TypedResults.Problem(error.Message, statusCode: StatusCodes.Status413PayloadTooLarge, title: "File too large");
 
     private static async Task<IResult> Download(
-        string sha256, string name, string? vt, HttpContext http, KefuDbContext db, VisitorTokens tokens, IAuthorizationService authorization, CancellationToken ct)
+        string sha256, string name, string? vt, Guid? integration, string? expires, string? sig, HttpContext http, KefuDbContext db, VisitorTokens tokens,
+        IAuthorizationService authorization, TimeProvider clock, CancellationToken ct)
     {
         if (!FileStore.IsSha256(sha256))
         {
@@ -248,7 +249,16 @@ public static class WidgetEndpoints
         }
 
         var agent = http.User.Identity?.IsAuthenticated == true && (await authorization.AuthorizeAsync(http.User, Policies.ConversationsRead)).Succeeded;
-        if (!agent)
+        if (!agent && integration is { } integrationId)
+        {
+            var secret = await db.Integrations.AsNoTracking().Where(i => i.Id == integrationId && i.IsActive).Select(i => i.Secret).FirstOrDefaultAsync(ct);
+            var now = clock.GetUtcNow();
+            if (secret is null || !Kefu.Core.Webhooks.FileLink.Verify(secret.ActiveAt(now), sha256, expires, sig, now))
+            {
+                return TypedResults.Problem("This file link is not valid or has expired.", statusCode: StatusCodes.Status401Unauthorized, title: "Unauthorized");
+            }
+        }
+        else if (!agent)
         {
             var visitor = tokens.ReadFileToken(vt);
             if (visitor is null)

@@ -2,6 +2,7 @@ using Kefu.Core.Common;
 using Kefu.Core.Tickets;
 using Kefu.Core.Webhooks;
 using Kefu.Data;
+using Kefu.Server.Features.Chat;
 using Kefu.Server.Features.Conversations;
 using Microsoft.EntityFrameworkCore;
 
@@ -79,20 +80,25 @@ public static class WebhookOutbox
         }
     }
 
+    /// <summary>Attachment links the integration can fetch without signing in to Kefu (see <see cref="FileLink"/>).</summary>
+    private static List<Attachment> SignedAttachments(IReadOnlyList<Attachment> attachments, Guid integrationId, string secret, DateTimeOffset now) =>
+        attachments.Select(a => FileStore.ParseUrl(a.Url) is { } sha ? a with { Url = FileLink.Sign(a.Url!, sha, integrationId, secret, now) } : a).ToList();
+
     private static async Task ApiChannelReplyAsync(KefuDbContext db, Actor actor, DateTimeOffset now, ConversationDto conversation, MessageDto message, CancellationToken ct)
     {
         var target = await (from c in db.ApiContacts
                             join i in db.Integrations on c.IntegrationId equals i.Id
                             where c.ConversationId == conversation.Id && i.IsActive && i.CallbackUrl != null
                             orderby c.UpdatedAt descending
-                            select new { i.Id, c.ContactId }).AsNoTracking().FirstOrDefaultAsync(ct);
+                            select new { i.Id, c.ContactId, i.Secret }).AsNoTracking().FirstOrDefaultAsync(ct);
         if (target is null)
         {
             return;
         }
 
         var reply = new ApiReply(target.Id, target.ContactId, conversation.Id, conversation.Number,
-            new ApiReplyMessage(message.Id, message.Text, message.Html, message.Attachments, message.AuthorKind, actor.Name, message.CreatedAt));
+            new ApiReplyMessage(message.Id, message.Text, message.Html, SignedAttachments(message.Attachments, target.Id, target.Secret.Current, now),
+                message.AuthorKind, actor.Name, message.CreatedAt));
         var delivery = WebhookDelivery.Create(DeliveryTarget.Integration, target.Id, WebhookEvents.MessageCreated,
             WebhookPayloads.Serialize(WebhookEvents.MessageCreated, now, reply), conversation.Id, now);
         Queue(db, delivery, now);
