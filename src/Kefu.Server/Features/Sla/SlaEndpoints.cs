@@ -323,6 +323,11 @@ public static class SlaEndpoints
                 {
                     errors.Add($"escalations[{i}].actions[{j}].agentId", $"no active agent has the id {agent}.");
                 }
+
+                if (action?.RuleId is { } rule && !await db.AutomationRules.AnyAsync(r => r.Id == rule, ct))
+                {
+                    errors.Add($"escalations[{i}].actions[{j}].ruleId", $"no automation rule has the id {rule}.");
+                }
             }
         }
 
