@@ -7,6 +7,7 @@ using Kefu.Server.Features.Automation;
 using Kefu.Server.Features.Chat;
 using Kefu.Server.Features.Conversations;
 using Kefu.Server.Features.Customers;
+using Kefu.Server.Features.Routing;
 using Kefu.Server.Features.Sla;
 using Kefu.Server.Features.Workspace;
 using Kefu.Server.Infrastructure;
@@ -71,6 +72,7 @@ public static class KefuHost
         services.AddKefuJobs();
         services.AddKefuAutomation();
         services.AddKefuSla();
+        services.AddKefuRouting();
         services.Configure<JsonOptions>(o => Json.Configure(o.SerializerOptions));
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.AddProblemDetails(o => o.CustomizeProblemDetails = c =>
@@ -136,6 +138,7 @@ public static class KefuHost
         app.MapJobEndpoints();
         app.MapAutomationEndpoints();
         app.MapSlaEndpoints();
+        app.MapRoutingEndpoints();
         app.MapApiTokenEndpoints();
         app.MapAccountEndpoints();
         app.MapKefuRealtime();
