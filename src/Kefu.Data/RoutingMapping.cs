@@ -92,7 +92,8 @@ internal static class RoutingMapping
             e.ToTable("CompensationRequests");
             e.HasKey(x => x.Id);
             e.Property(x => x.Kind).HasConversion<string>().HasMaxLength(20);
-            e.Property(x => x.Status).HasConversion<string>().HasMaxLength(20);
+            // Two supervisors deciding at once: the second save finds the status changed and fails.
+            e.Property(x => x.Status).HasConversion<string>().HasMaxLength(20).IsConcurrencyToken();
             e.Property(x => x.Currency).HasMaxLength(3);
             e.Property(x => x.Reason).HasMaxLength(CompensationRequest.MaxReason);
             e.Property(x => x.DecisionNote).HasMaxLength(CompensationRequest.MaxReason);

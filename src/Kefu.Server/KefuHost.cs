@@ -7,6 +7,8 @@ using Kefu.Server.Features.Automation;
 using Kefu.Server.Features.Chat;
 using Kefu.Server.Features.Conversations;
 using Kefu.Server.Features.Customers;
+using Kefu.Server.Features.Authority;
+using Kefu.Server.Features.Promises;
 using Kefu.Server.Features.Routing;
 using Kefu.Server.Features.Sla;
 using Kefu.Server.Features.Workspace;
@@ -73,6 +75,7 @@ public static class KefuHost
         services.AddKefuAutomation();
         services.AddKefuSla();
         services.AddKefuRouting();
+        services.AddKefuPromises();
         services.Configure<JsonOptions>(o => Json.Configure(o.SerializerOptions));
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.AddProblemDetails(o => o.CustomizeProblemDetails = c =>
@@ -139,6 +142,8 @@ public static class KefuHost
         app.MapAutomationEndpoints();
         app.MapSlaEndpoints();
         app.MapRoutingEndpoints();
+        app.MapPromiseEndpoints();
+        app.MapAuthorityEndpoints();
         app.MapApiTokenEndpoints();
         app.MapAccountEndpoints();
         app.MapKefuRealtime();
