@@ -64,14 +64,19 @@ public static class AuthorityEndpoints
 
     private static async Task<Results<Ok<AuthorityLimitsDto>, ProblemHttpResult>> PutLimits(AuthorityLimitsRequest request, KefuDbContext db, ClaimsPrincipal user, TimeProvider clock, CancellationToken ct)
     {
-        var now = clock.GetUtcNow();
+        var result = await SaveLimitsAsync(db, user.ToActor(), clock.GetUtcNow(), request, ct);
+        return result.IsOk ? TypedResults.Ok(result.Value) : Problems.From(result.Error!);
+    }
+
+    public static async Task<Result<AuthorityLimitsDto>> SaveLimitsAsync(KefuDbContext db, Actor actor, DateTimeOffset now, AuthorityLimitsRequest request, CancellationToken ct)
+    {
         var limits = await db.AuthorityLimits.FirstOrDefaultAsync(ct);
         var isNew = limits is null;
         limits ??= AuthorityLimits.Default(now);
         var set = limits.Set(request.Currency, request.AgentLimit, request.SupervisorLimit, request.AdminLimit, now);
         if (!set.IsOk)
         {
-            return Problems.From(set.Error!);
+            return set.Error!;
         }
 
         if (isNew)
@@ -79,7 +84,7 @@ public static class AuthorityEndpoints
             db.AuthorityLimits.Add(limits);
         }
 
-        db.Activities.Add(ActivityEntry.Create(user.ToActor(), now, "authority", Guid.Empty, "limits_set",
+        db.Activities.Add(ActivityEntry.Create(actor, now, "authority", Guid.Empty, "limits_set",
             new("limits", null, $"agent={limits.AgentLimit} supervisor={limits.SupervisorLimit} admin={limits.AdminLimit?.ToString() ?? "none"} {limits.Currency}")));
         try
         {
@@ -87,10 +92,10 @@ public static class AuthorityEndpoints
         }
         catch (DbUpdateException e) when (DbErrors.IsUniqueViolation(e))
         {
-            return Problems.From(new Conflict("The limits were created at the same time. Save again."));
+            return new Conflict("The limits were created at the same time. Save again.");
         }
 
-        return TypedResults.Ok(AuthorityLimitsDto.From(limits));
+        return AuthorityLimitsDto.From(limits);
     }
 
     private static async Task<Ok<List<CompensationDto>>> ForConversation(Guid id, KefuDbContext db, CancellationToken ct) =>

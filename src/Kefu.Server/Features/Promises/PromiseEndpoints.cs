@@ -84,7 +84,12 @@ public static class PromiseEndpoints
 
     private static async Task<Results<Ok<FollowUpSettingsDto>, ProblemHttpResult>> PutSettings(FollowUpSettingsRequest request, KefuDbContext db, TimeProvider clock, CancellationToken ct)
     {
-        var now = clock.GetUtcNow();
+        var result = await SaveSettingsAsync(db, clock.GetUtcNow(), request, ct);
+        return result.IsOk ? TypedResults.Ok(result.Value) : Problems.From(result.Error!);
+    }
+
+    public static async Task<Result<FollowUpSettingsDto>> SaveSettingsAsync(KefuDbContext db, DateTimeOffset now, FollowUpSettingsRequest request, CancellationToken ct)
+    {
         var errors = new FieldErrors();
         var ids = (request.CategoryHours ?? []).Keys.ToList();
         var known = await db.Categories.AsNoTracking().Where(c => ids.Contains(c.Id)).Select(c => c.Id).ToListAsync(ct);
@@ -100,7 +105,7 @@ public static class PromiseEndpoints
         errors.Include(set.Error);
         if (errors.ToError() is { } invalid)
         {
-            return Problems.From(invalid);
+            return invalid;
         }
 
         if (isNew)
@@ -114,10 +119,10 @@ public static class PromiseEndpoints
         }
         catch (DbUpdateException e) when (DbErrors.IsUniqueViolation(e))
         {
-            return Problems.From(new Conflict("The follow-up settings were created at the same time. Save again."));
+            return new Conflict("The follow-up settings were created at the same time. Save again.");
         }
 
-        return TypedResults.Ok(new FollowUpSettingsDto(settings.DefaultHours, settings.CategoryHours, settings.UpdatedAt));
+        return new FollowUpSettingsDto(settings.DefaultHours, settings.CategoryHours, settings.UpdatedAt);
     }
 }
 

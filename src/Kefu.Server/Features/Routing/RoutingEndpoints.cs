@@ -70,7 +70,13 @@ public static class RoutingEndpoints
     private static async Task<Results<Ok<RoutingSettingsDto>, ProblemHttpResult>> PutSettings(
         RoutingSettingsRequest request, KefuDbContext db, ClaimsPrincipal user, TimeProvider clock, CancellationToken ct)
     {
-        var now = clock.GetUtcNow();
+        var result = await SaveSettingsAsync(db, user.ToActor(), clock.GetUtcNow(), request, ct);
+        return result.IsOk ? TypedResults.Ok(result.Value) : Problems.From(result.Error!);
+    }
+
+    /// <summary>Replaces the routing settings (shared by the API and the admin page).</summary>
+    public static async Task<Result<RoutingSettingsDto>> SaveSettingsAsync(KefuDbContext db, Actor actor, DateTimeOffset now, RoutingSettingsRequest request, CancellationToken ct)
+    {
         var errors = new FieldErrors();
         var timeouts = new Dictionary<Channel, int>();
         foreach (var (name, minutes) in request.FirstResponseMinutes ?? new Dictionary<string, int> { ["chat"] = 2 })
@@ -125,7 +131,7 @@ public static class RoutingEndpoints
         errors.Include(changes.Error);
         if (errors.ToError() is { } invalid)
         {
-            return Problems.From(invalid);
+            return invalid;
         }
 
         if (isNew)
@@ -133,17 +139,17 @@ public static class RoutingEndpoints
             db.RoutingConfig.Add(config);
         }
 
-        db.Activities.AddRange(ActivityEntry.Updated(user.ToActor(), now, "routing", Guid.Empty, changes.Value));
+        db.Activities.AddRange(ActivityEntry.Updated(actor, now, "routing", Guid.Empty, changes.Value));
         try
         {
             await db.SaveChangesAsync(ct);
         }
         catch (DbUpdateException e) when (e is DbUpdateConcurrencyException || DbErrors.IsUniqueViolation(e))
         {
-            return Problems.From(new Conflict("The routing settings were changed at the same time. Reload and save again."));
+            return new Conflict("The routing settings were changed at the same time. Reload and save again.");
         }
 
-        return TypedResults.Ok(RoutingSettingsDto.From(config));
+        return RoutingSettingsDto.From(config);
     }
 
     private static async Task<Ok<List<TeamRoutingDto>>> ListTeams(KefuDbContext db, CancellationToken ct) =>
@@ -152,10 +158,16 @@ public static class RoutingEndpoints
     private static async Task<Results<Ok<TeamRoutingDto>, ProblemHttpResult>> PutTeam(
         Guid teamId, TeamRoutingRequest request, KefuDbContext db, ClaimsPrincipal user, TimeProvider clock, CancellationToken ct)
     {
-        var now = clock.GetUtcNow();
+        var result = await SaveTeamAsync(db, user.ToActor(), clock.GetUtcNow(), teamId, request, ct);
+        return result.IsOk ? TypedResults.Ok(result.Value) : Problems.From(result.Error!);
+    }
+
+    /// <summary>Sets one team's routing (shared by the API and the admin page).</summary>
+    public static async Task<Result<TeamRoutingDto>> SaveTeamAsync(KefuDbContext db, Actor actor, DateTimeOffset now, Guid teamId, TeamRoutingRequest request, CancellationToken ct)
+    {
         if (!await db.Teams.AnyAsync(t => t.Id == teamId, ct))
         {
-            return Problems.From(new NotFound("Team", teamId.ToString()));
+            return new NotFound("Team", teamId.ToString());
         }
 
         var errors = new FieldErrors();
@@ -171,7 +183,7 @@ public static class RoutingEndpoints
         errors.Include(result.Error);
         if (errors.ToError() is { } invalid)
         {
-            return Problems.From(invalid);
+            return invalid;
         }
 
         if (rule is null)
@@ -179,17 +191,17 @@ public static class RoutingEndpoints
             db.TeamRouting.Add(result.Value);
         }
 
-        db.Activities.Add(ActivityEntry.Create(user.ToActor(), now, "team", teamId, "routing_set", new("strategy", null, WireName.Of(result.Value.Strategy))));
+        db.Activities.Add(ActivityEntry.Create(actor, now, "team", teamId, "routing_set", new("strategy", null, WireName.Of(result.Value.Strategy))));
         try
         {
             await db.SaveChangesAsync(ct);
         }
         catch (DbUpdateException e) when (DbErrors.IsUniqueViolation(e))
         {
-            return Problems.From(new Conflict("The team's routing was created at the same time. Reload and save again."));
+            return new Conflict("The team's routing was created at the same time. Reload and save again.");
         }
 
-        return TypedResults.Ok(TeamRoutingDto.From(result.Value));
+        return TeamRoutingDto.From(result.Value);
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> DeleteTeam(Guid teamId, KefuDbContext db, CancellationToken ct) =>
