@@ -81,6 +81,22 @@ public sealed class SlaAdminTests(KefuServer server)
         await Expect(chip).ToHaveTextAsync(new Regex(@"Due in (29|30)m"));
         await Expect(chip).ToHaveAttributeAsync("data-state", "ok");
         await agent.ScreenshotAsync(new() { Path = Path.Combine(KefuServer.Artifacts, "sla-countdown.png"), FullPage = true });
+
+        // The agent records a promise in the service panel; it is listed on "My promises".
+        await agent.GetByTestId("promise-form").Locator("summary").ClickAsync();
+        await agent.GetByTestId("promise-text").FillAsync($"Call back {token}");
+        await agent.GetByTestId("promise-due").FillAsync(DateTime.Now.AddHours(2).ToString("yyyy-MM-ddTHH:mm"));
+        await agent.GetByTestId("promise-submit").ClickAsync();
+        await Expect(agent.GetByTestId("promise")).ToContainTextAsync($"Call back {token}");
+        await agent.GetByTestId("nav-promises").ClickAsync();
+        await Expect(agent.GetByTestId("my-promise")).ToContainTextAsync($"Call back {token}");
+
+        // The routing settings page shows every team with its rule.
+        await page.GotoAsync("/admin/routing");
+        await Expect(page.Locator(".kefu-root[data-interactive=true]")).ToBeVisibleAsync();
+        await Expect(page.GetByTestId("routing-settings")).ToBeVisibleAsync();
+        await Expect(page.GetByTestId("timeout-chat")).ToHaveValueAsync("2");
+        await page.ScreenshotAsync(new() { Path = Path.Combine(KefuServer.Artifacts, "admin-routing.png"), FullPage = true });
     }
 
     private static async Task SignInAsync(IPage page, string email, string password)

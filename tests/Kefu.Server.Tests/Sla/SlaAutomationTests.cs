@@ -36,11 +36,11 @@ public sealed class SlaAutomationTests(Apps apps) : ServerTest(apps)
         }).ReadAsync<SlaPolicyDto>(HttpStatusCode.Created);
         var conversation = (await agent.Http.CreateConversationAsync(Api.NewConversation(categoryId: category, tags: [tag], assigneeId: agent.Id))).Conversation;
 
-        Assert.Equal(1, await RunAsync(app, 8));                      // the warning at 80%
+        Assert.Equal(1, await RunAsync(app, 8, conversation.Id));                      // the warning at 80%
         await WaitForAsync(agent, conversation.Id, c => c.Tags.Contains("warned-" + tag));
         Assert.DoesNotContain("escalated-" + tag, (await agent.Http.GetConversationAsync(conversation.Id)).Conversation.Tags);
 
-        Assert.Equal(2, await RunAsync(app, 2));                      // breach and the escalation
+        Assert.Equal(2, await RunAsync(app, 2, conversation.Id));                      // breach and the escalation
         var after = await WaitForAsync(agent, conversation.Id, c => c.Tags.Contains("escalated-" + tag));
         await Eventually.TrueAsync(async () => (await agent.Http.GetConversationAsync(conversation.Id)).Messages.Any(m => m.Kind == MessageKind.Note && m.Text == "SLA 已超时 " + tag), "the breach rule's note");
         Assert.Contains("warned-" + tag, after.Tags);
@@ -51,7 +51,7 @@ public sealed class SlaAutomationTests(Apps apps) : ServerTest(apps)
         Assert.Single(payloads, p => p.Triggers.Contains(AutomationTrigger.SlaWarning));
         Assert.Single(payloads, p => p.Triggers.Contains(AutomationTrigger.SlaBreached));
         Assert.Single(payloads, p => p.RuleId == escalationRule.Id);
-        Assert.Equal(0, await RunAsync(app, 1));                      // nothing twice
+        Assert.Equal(0, await RunAsync(app, 1, conversation.Id));                      // nothing twice
     }
 
     [Theory, MemberData(nameof(Providers))]
@@ -72,11 +72,20 @@ public sealed class SlaAutomationTests(Apps apps) : ServerTest(apps)
         admin.Http.PostJsonAsync(Rules, new RuleRequest("sla rule " + Unique.Id(), null, true, 0, trigger, MatchMode.All,
             [new Condition(ConditionField.Tags, ConditionOperator.Contains, [tag])], actions)).ReadAsync<RuleDto>(HttpStatusCode.Created);
 
-    private static async Task<int> RunAsync(KefuApp app, int minutes)
+    /// <summary>
+    /// Moves the clock, runs the worker and returns the events it recorded for this test's conversation (other tests on
+    /// the same fake-clock server leave conversations whose deadlines pass too: the worker's total counts theirs).
+    /// </summary>
+    private static async Task<int> RunAsync(KefuApp app, int minutes, Guid conversationId)
     {
+        var before = await app.DbAsync(d => d.SlaEvents.CountAsync(e => e.ConversationId == conversationId));
         app.Clock!.Advance(TimeSpan.FromMinutes(minutes));
-        await using var scope = app.Services.CreateAsyncScope();
-        return await SlaWorker.RunOnceAsync(scope.ServiceProvider, app.Clock.GetUtcNow(), 200, CancellationToken.None);
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            await SlaWorker.RunOnceAsync(scope.ServiceProvider, app.Clock.GetUtcNow(), 200, CancellationToken.None);
+        }
+
+        return await app.DbAsync(d => d.SlaEvents.CountAsync(e => e.ConversationId == conversationId)) - before;
     }
 
     private static Task<ConversationDto> WaitForAsync(Caller caller, Guid id, Func<ConversationDto, bool> condition) =>
