@@ -83,6 +83,22 @@ public sealed class KefuDbContext(DbContextOptions<KefuDbContext> options)
 
     public DbSet<Kefu.Core.Sla.SlaEventRecord> SlaEvents => Set<Kefu.Core.Sla.SlaEventRecord>();
 
+    public DbSet<Kefu.Core.Routing.RoutingConfig> RoutingConfig => Set<Kefu.Core.Routing.RoutingConfig>();
+
+    public DbSet<Kefu.Core.Routing.TeamRoutingRule> TeamRouting => Set<Kefu.Core.Routing.TeamRoutingRule>();
+
+    public DbSet<Kefu.Core.Routing.ConversationRouting> ConversationRouting => Set<Kefu.Core.Routing.ConversationRouting>();
+
+    public DbSet<Kefu.Core.Promises.Promise> Promises => Set<Kefu.Core.Promises.Promise>();
+
+    public DbSet<Kefu.Core.Promises.FollowUp> FollowUps => Set<Kefu.Core.Promises.FollowUp>();
+
+    public DbSet<Kefu.Core.Promises.FollowUpSettings> FollowUpSettings => Set<Kefu.Core.Promises.FollowUpSettings>();
+
+    public DbSet<Kefu.Core.Authority.AuthorityLimits> AuthorityLimits => Set<Kefu.Core.Authority.AuthorityLimits>();
+
+    public DbSet<Kefu.Core.Authority.CompensationRequest> CompensationRequests => Set<Kefu.Core.Authority.CompensationRequest>();
+
     /// <summary>Cookie and antiforgery keys: kept with the data so restarts and several nodes share them.</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
@@ -339,6 +355,7 @@ public sealed class KefuDbContext(DbContextOptions<KefuDbContext> options)
 
         SlaMapping.Map(b);
         IntegrationMapping.Map(b);
+        RoutingMapping.Map(b);
     }
 
     /// <summary>A trigram index for substring search in any language (PostgreSQL; SQLite scans with LIKE).</summary>

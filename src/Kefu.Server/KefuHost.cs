@@ -7,6 +7,9 @@ using Kefu.Server.Features.Automation;
 using Kefu.Server.Features.Chat;
 using Kefu.Server.Features.Conversations;
 using Kefu.Server.Features.Customers;
+using Kefu.Server.Features.Authority;
+using Kefu.Server.Features.Promises;
+using Kefu.Server.Features.Routing;
 using Kefu.Server.Features.Sla;
 using Kefu.Server.Features.Email;
 using Kefu.Server.Features.Webhooks;
@@ -75,6 +78,8 @@ public static class KefuHost
         services.AddKefuAutomation();
         services.AddKefuSla();
         services.AddKefuIntegrations();
+        services.AddKefuRouting();
+        services.AddKefuPromises();
         services.Configure<JsonOptions>(o => Json.Configure(o.SerializerOptions));
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.AddProblemDetails(o => o.CustomizeProblemDetails = c =>
@@ -140,6 +145,9 @@ public static class KefuHost
         app.MapJobEndpoints();
         app.MapAutomationEndpoints();
         app.MapSlaEndpoints();
+        app.MapRoutingEndpoints();
+        app.MapPromiseEndpoints();
+        app.MapAuthorityEndpoints();
         app.MapApiTokenEndpoints();
         app.MapAccountEndpoints();
         app.MapKefuRealtime();

@@ -12,8 +12,13 @@ public enum RoutingStrategy
     LeastLoaded,
 }
 
-/// <summary>How one team hands out work and where it overflows to.</summary>
-public sealed record TeamRouting(Guid TeamId, RoutingStrategy Strategy = RoutingStrategy.LeastLoaded, Guid? OverflowTeamId = null, TimeSpan? OverflowAfter = null);
+/// <summary>
+/// How one team hands out work and where it overflows to. <see cref="MatchSkills"/> and <see cref="MatchLanguage"/>
+/// narrow the pool to agents with the category's skill / the customer's language when someone fits; the strategy orders what is left.
+/// </summary>
+public sealed record TeamRouting(
+    Guid TeamId, RoutingStrategy Strategy = RoutingStrategy.LeastLoaded, Guid? OverflowTeamId = null, TimeSpan? OverflowAfter = null,
+    bool MatchSkills = true, bool MatchLanguage = true);
 
 /// <summary>
 /// The workspace's routing rules (data an admin edits). Team choice: the conversation's own team, else the VIP team
@@ -77,6 +82,9 @@ public enum RoutingReason
     DefaultTeam,
     AllAgents,
     Overflow,
+
+    /// <summary>An agent or supervisor transferred the conversation by hand (with a handover note).</summary>
+    Transfer,
 }
 
 /// <summary>Where a conversation goes: an agent, or (AgentId null) the queue of a team. Reasons are shown in the offer history.</summary>
@@ -103,7 +111,7 @@ public static class Router
         }
 
         var team = settings.For(teamId);
-        if (Pick(request, agents.Where(a => Eligible(a) && (teamId is null || a.TeamIds.Contains(teamId.Value))), team.Strategy, settings) is { } chosen)
+        if (Pick(request, agents.Where(a => Eligible(a) && (teamId is null || a.TeamIds.Contains(teamId.Value))), team, settings) is { } chosen)
         {
             return new RoutingDecision(teamId, chosen.Agent.Id, reason, chosen.Skill, chosen.Language);
         }
@@ -112,7 +120,7 @@ public static class Router
         if (teamId is not null && team.OverflowTeamId is { } overflow && team.OverflowAfter is { } wait && now - request.WaitingSince >= wait)
         {
             var overflowTeam = settings.For(overflow);
-            var picked = Pick(request, agents.Where(a => Eligible(a) && a.TeamIds.Contains(overflow)), overflowTeam.Strategy, settings);
+            var picked = Pick(request, agents.Where(a => Eligible(a) && a.TeamIds.Contains(overflow)), overflowTeam, settings);
             return new RoutingDecision(overflow, picked?.Agent.Id, RoutingReason.Overflow, picked?.Skill ?? false, picked?.Language ?? false);
         }
 
@@ -127,7 +135,8 @@ public static class Router
         return teamId is not null && team.OverflowTeamId is not null && team.OverflowAfter is { } wait ? request.WaitingSince + wait : null;
     }
 
-    private static (Guid? TeamId, RoutingReason Reason) TeamFor(RoutingRequest request, RoutingSettings settings) =>
+    /// <summary>The team whose agents and rules decide: the conversation's own, else VIP, else the category's, else the default.</summary>
+    public static (Guid? TeamId, RoutingReason Reason) TeamFor(RoutingRequest request, RoutingSettings settings) =>
         request.TeamId is { } own ? (own, RoutingReason.ConversationTeam)
         : request.Vip && settings.VipTeamId is { } vip ? (vip, RoutingReason.VipTeam)
         : request.CategoryId is { } category && settings.CategoryTeams.TryGetValue(category, out var byCategory) ? (byCategory, RoutingReason.CategoryTeam)
@@ -135,7 +144,7 @@ public static class Router
         : (null, RoutingReason.AllAgents);
 
     /// <summary>Skill and language narrow the pool when someone fits (else everyone eligible stays); the strategy orders what is left.</summary>
-    private static (RoutingAgent Agent, bool Skill, bool Language)? Pick(RoutingRequest request, IEnumerable<RoutingAgent> eligible, RoutingStrategy strategy, RoutingSettings settings)
+    private static (RoutingAgent Agent, bool Skill, bool Language)? Pick(RoutingRequest request, IEnumerable<RoutingAgent> eligible, TeamRouting team, RoutingSettings settings)
     {
         var pool = eligible.ToList();
         if (pool.Count == 0)
@@ -144,7 +153,7 @@ public static class Router
         }
 
         var skillMatched = false;
-        if (request.CategoryId is { } category && settings.CategorySkills.TryGetValue(category, out var skill))
+        if (team.MatchSkills && request.CategoryId is { } category && settings.CategorySkills.TryGetValue(category, out var skill))
         {
             var skilled = pool.Where(a => a.Skills.Contains(skill, StringComparer.OrdinalIgnoreCase)).ToList();
             if (skilled.Count > 0)
@@ -155,7 +164,7 @@ public static class Router
         }
 
         var languageMatched = false;
-        if (settings.MatchLanguage && !string.IsNullOrWhiteSpace(request.Language))
+        if (settings.MatchLanguage && team.MatchLanguage && !string.IsNullOrWhiteSpace(request.Language))
         {
             var speakers = pool.Where(a => a.Speaks(request.Language)).ToList();
             if (speakers.Count > 0)
@@ -165,7 +174,7 @@ public static class Router
             }
         }
 
-        var ordered = strategy switch
+        var ordered = team.Strategy switch
         {
             RoutingStrategy.RoundRobin => pool.OrderBy(a => a.LastAssignedAt ?? DateTimeOffset.MinValue).ThenBy(a => a.Load),
             RoutingStrategy.LeastLoaded => pool.OrderBy(a => a.Load).ThenByDescending(a => a.Capacity ?? int.MaxValue).ThenBy(a => a.LastAssignedAt ?? DateTimeOffset.MinValue),

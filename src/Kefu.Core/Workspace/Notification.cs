@@ -11,6 +11,21 @@ public enum NotificationKind
 
     /// <summary>An SLA warning, breach or escalation.</summary>
     Sla,
+
+    /// <summary>Routing: a conversation offered to you, or (supervisors) re-offered after a first-response timeout.</summary>
+    Routing,
+
+    /// <summary>A conversation transferred to you or your team, with the handover note.</summary>
+    Transfer,
+
+    /// <summary>A promise to a customer is due soon or overdue.</summary>
+    Promise,
+
+    /// <summary>A resolved conversation is due for its follow-up.</summary>
+    FollowUp,
+
+    /// <summary>A compensation or refund waits for your approval, or was decided.</summary>
+    Approval,
 }
 
 /// <summary>Something an agent should see: an @mention, an assignment, a customer message in their conversation.</summary>

@@ -124,6 +124,100 @@ namespace Kefu.Migrations.Postgres.Migrations
                     b.ToTable("Teams");
                 });
 
+            modelBuilder.Entity("Kefu.Core.Authority.AuthorityLimits", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("integer");
+
+                    b.Property<long?>("AdminLimit")
+                        .HasColumnType("bigint");
+
+                    b.Property<long>("AgentLimit")
+                        .HasColumnType("bigint");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("character varying(3)");
+
+                    b.Property<long>("SupervisorLimit")
+                        .HasColumnType("bigint");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("AuthorityLimits", (string)null);
+                });
+
+            modelBuilder.Entity("Kefu.Core.Authority.CompensationRequest", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<long>("Amount")
+                        .HasColumnType("bigint");
+
+                    b.Property<Guid>("ConversationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("character varying(3)");
+
+                    b.Property<DateTimeOffset?>("DecidedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid?>("DecidedById")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("DecidedByName")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("DecisionNote")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<Guid>("RequestedById")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("RequestedByName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("Status")
+                        .IsConcurrencyToken()
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ConversationId");
+
+                    b.HasIndex("Status", "CreatedAt");
+
+                    b.ToTable("CompensationRequests", (string)null);
+                });
+
             modelBuilder.Entity("Kefu.Core.Automation.AutomationRule", b =>
                 {
                     b.Property<Guid>("Id")
@@ -998,6 +1092,234 @@ namespace Kefu.Migrations.Postgres.Migrations
                         .IsUnique();
 
                     b.ToTable("CustomerIdentities");
+                });
+
+            modelBuilder.Entity("Kefu.Core.Promises.FollowUp", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid?>("AgentId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset?>("ClosedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("ConversationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset>("DueAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset?>("NotifiedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ConversationId", "Status");
+
+                    b.HasIndex("AgentId", "Status", "DueAt");
+
+                    b.ToTable("FollowUps", (string)null);
+                });
+
+            modelBuilder.Entity("Kefu.Core.Promises.FollowUpSettings", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("CategoryHours")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<int>("DefaultHours")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("FollowUpSettings", (string)null);
+                });
+
+            modelBuilder.Entity("Kefu.Core.Promises.Promise", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("AgentId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset?>("ClosedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid>("ConversationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset>("DueAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset?>("OverdueAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("RemindMinutes")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset?>("RemindedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ConversationId");
+
+                    b.HasIndex("AgentId", "Status", "DueAt");
+
+                    b.ToTable("Promises", (string)null);
+                });
+
+            modelBuilder.Entity("Kefu.Core.Routing.ConversationRouting", b =>
+                {
+                    b.Property<Guid>("ConversationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid?>("LastAgentId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset?>("LastOfferedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Offers")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<DateTimeOffset?>("QueuedSince")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<Guid?>("TeamId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("ConversationId");
+
+                    b.HasIndex("QueuedSince");
+
+                    b.HasIndex("LastAgentId", "LastOfferedAt");
+
+                    b.ToTable("ConversationRouting", (string)null);
+                });
+
+            modelBuilder.Entity("Kefu.Core.Routing.RoutingConfig", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("integer");
+
+                    b.Property<bool>("AutoAssign")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("CategorySkills")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("CategoryTeams")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("DefaultStrategy")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<Guid?>("DefaultTeamId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("FirstResponseMinutes")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<bool>("MatchLanguage")
+                        .HasColumnType("boolean");
+
+                    b.Property<bool>("ReturnToPreviousAgent")
+                        .HasColumnType("boolean");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer");
+
+                    b.Property<Guid?>("VipTeamId")
+                        .HasColumnType("uuid");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("DefaultTeamId");
+
+                    b.HasIndex("VipTeamId");
+
+                    b.ToTable("RoutingConfig", (string)null);
+                });
+
+            modelBuilder.Entity("Kefu.Core.Routing.TeamRoutingRule", b =>
+                {
+                    b.Property<Guid>("TeamId")
+                        .HasColumnType("uuid");
+
+                    b.Property<bool>("AutoAssign")
+                        .HasColumnType("boolean");
+
+                    b.Property<bool>("MatchLanguage")
+                        .HasColumnType("boolean");
+
+                    b.Property<bool>("MatchSkills")
+                        .HasColumnType("boolean");
+
+                    b.Property<int?>("OverflowAfterMinutes")
+                        .HasColumnType("integer");
+
+                    b.Property<Guid?>("OverflowTeamId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Strategy")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("TeamId");
+
+                    b.HasIndex("OverflowTeamId");
+
+                    b.ToTable("TeamRouting", (string)null);
                 });
 
             modelBuilder.Entity("Kefu.Core.Sla.SlaEventRecord", b =>
@@ -1997,6 +2319,15 @@ namespace Kefu.Migrations.Postgres.Migrations
                     b.ToTable("UserTokens", (string)null);
                 });
 
+            modelBuilder.Entity("Kefu.Core.Authority.CompensationRequest", b =>
+                {
+                    b.HasOne("Kefu.Core.Tickets.Conversation", null)
+                        .WithMany()
+                        .HasForeignKey("ConversationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Kefu.Core.Channels.Api.ApiContact", b =>
                 {
                     b.HasOne("Kefu.Core.Tickets.Conversation", null)
@@ -2141,6 +2472,60 @@ namespace Kefu.Migrations.Postgres.Migrations
                     b.HasOne("Kefu.Core.Customers.Customer", null)
                         .WithMany("Identities")
                         .HasForeignKey("CustomerId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Kefu.Core.Promises.FollowUp", b =>
+                {
+                    b.HasOne("Kefu.Core.Tickets.Conversation", null)
+                        .WithMany()
+                        .HasForeignKey("ConversationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Kefu.Core.Promises.Promise", b =>
+                {
+                    b.HasOne("Kefu.Core.Tickets.Conversation", null)
+                        .WithMany()
+                        .HasForeignKey("ConversationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Kefu.Core.Routing.ConversationRouting", b =>
+                {
+                    b.HasOne("Kefu.Core.Tickets.Conversation", null)
+                        .WithOne()
+                        .HasForeignKey("Kefu.Core.Routing.ConversationRouting", "ConversationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Kefu.Core.Routing.RoutingConfig", b =>
+                {
+                    b.HasOne("Kefu.Core.Agents.Team", null)
+                        .WithMany()
+                        .HasForeignKey("DefaultTeamId")
+                        .OnDelete(DeleteBehavior.SetNull);
+
+                    b.HasOne("Kefu.Core.Agents.Team", null)
+                        .WithMany()
+                        .HasForeignKey("VipTeamId")
+                        .OnDelete(DeleteBehavior.SetNull);
+                });
+
+            modelBuilder.Entity("Kefu.Core.Routing.TeamRoutingRule", b =>
+                {
+                    b.HasOne("Kefu.Core.Agents.Team", null)
+                        .WithMany()
+                        .HasForeignKey("OverflowTeamId")
+                        .OnDelete(DeleteBehavior.SetNull);
+
+                    b.HasOne("Kefu.Core.Agents.Team", null)
+                        .WithMany()
+                        .HasForeignKey("TeamId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -118,6 +118,100 @@ namespace Kefu.Migrations.Sqlite.Migrations
                     b.ToTable("Teams");
                 });
 
+            modelBuilder.Entity("Kefu.Core.Authority.AuthorityLimits", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("AdminLimit")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("AgentLimit")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("SupervisorLimit")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("AuthorityLimits", (string)null);
+                });
+
+            modelBuilder.Entity("Kefu.Core.Authority.CompensationRequest", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Amount")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("ConversationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Currency")
+                        .IsRequired()
+                        .HasMaxLength(3)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("DecidedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("DecidedById")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DecidedByName")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DecisionNote")
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Reason")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("RequestedById")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RequestedByName")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Status")
+                        .IsConcurrencyToken()
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ConversationId");
+
+                    b.HasIndex("Status", "CreatedAt");
+
+                    b.ToTable("CompensationRequests", (string)null);
+                });
+
             modelBuilder.Entity("Kefu.Core.Automation.AutomationRule", b =>
                 {
                     b.Property<Guid>("Id")
@@ -986,6 +1080,234 @@ namespace Kefu.Migrations.Sqlite.Migrations
                         .IsUnique();
 
                     b.ToTable("CustomerIdentities");
+                });
+
+            modelBuilder.Entity("Kefu.Core.Promises.FollowUp", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("AgentId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("ClosedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("ConversationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("DueAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("NotifiedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ConversationId", "Status");
+
+                    b.HasIndex("AgentId", "Status", "DueAt");
+
+                    b.ToTable("FollowUps", (string)null);
+                });
+
+            modelBuilder.Entity("Kefu.Core.Promises.FollowUpSettings", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("CategoryHours")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("DefaultHours")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.ToTable("FollowUpSettings", (string)null);
+                });
+
+            modelBuilder.Entity("Kefu.Core.Promises.Promise", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("AgentId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("ClosedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("ConversationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("DueAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("OverdueAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("RemindMinutes")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("RemindedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ConversationId");
+
+                    b.HasIndex("AgentId", "Status", "DueAt");
+
+                    b.ToTable("Promises", (string)null);
+                });
+
+            modelBuilder.Entity("Kefu.Core.Routing.ConversationRouting", b =>
+                {
+                    b.Property<Guid>("ConversationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("LastAgentId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("LastOfferedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Offers")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("QueuedSince")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("TeamId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("ConversationId");
+
+                    b.HasIndex("QueuedSince");
+
+                    b.HasIndex("LastAgentId", "LastOfferedAt");
+
+                    b.ToTable("ConversationRouting", (string)null);
+                });
+
+            modelBuilder.Entity("Kefu.Core.Routing.RoutingConfig", b =>
+                {
+                    b.Property<int>("Id")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("AutoAssign")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("CategorySkills")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CategoryTeams")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("DefaultStrategy")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("DefaultTeamId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("FirstResponseMinutes")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("MatchLanguage")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("ReturnToPreviousAgent")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("VipTeamId")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("DefaultTeamId");
+
+                    b.HasIndex("VipTeamId");
+
+                    b.ToTable("RoutingConfig", (string)null);
+                });
+
+            modelBuilder.Entity("Kefu.Core.Routing.TeamRoutingRule", b =>
+                {
+                    b.Property<Guid>("TeamId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("AutoAssign")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("MatchLanguage")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("MatchSkills")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("OverflowAfterMinutes")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid?>("OverflowTeamId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Strategy")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("TeamId");
+
+                    b.HasIndex("OverflowTeamId");
+
+                    b.ToTable("TeamRouting", (string)null);
                 });
 
             modelBuilder.Entity("Kefu.Core.Sla.SlaEventRecord", b =>
@@ -1973,6 +2295,15 @@ namespace Kefu.Migrations.Sqlite.Migrations
                     b.ToTable("UserTokens", (string)null);
                 });
 
+            modelBuilder.Entity("Kefu.Core.Authority.CompensationRequest", b =>
+                {
+                    b.HasOne("Kefu.Core.Tickets.Conversation", null)
+                        .WithMany()
+                        .HasForeignKey("ConversationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Kefu.Core.Channels.Api.ApiContact", b =>
                 {
                     b.HasOne("Kefu.Core.Tickets.Conversation", null)
@@ -2117,6 +2448,60 @@ namespace Kefu.Migrations.Sqlite.Migrations
                     b.HasOne("Kefu.Core.Customers.Customer", null)
                         .WithMany("Identities")
                         .HasForeignKey("CustomerId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Kefu.Core.Promises.FollowUp", b =>
+                {
+                    b.HasOne("Kefu.Core.Tickets.Conversation", null)
+                        .WithMany()
+                        .HasForeignKey("ConversationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Kefu.Core.Promises.Promise", b =>
+                {
+                    b.HasOne("Kefu.Core.Tickets.Conversation", null)
+                        .WithMany()
+                        .HasForeignKey("ConversationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Kefu.Core.Routing.ConversationRouting", b =>
+                {
+                    b.HasOne("Kefu.Core.Tickets.Conversation", null)
+                        .WithOne()
+                        .HasForeignKey("Kefu.Core.Routing.ConversationRouting", "ConversationId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Kefu.Core.Routing.RoutingConfig", b =>
+                {
+                    b.HasOne("Kefu.Core.Agents.Team", null)
+                        .WithMany()
+                        .HasForeignKey("DefaultTeamId")
+                        .OnDelete(DeleteBehavior.SetNull);
+
+                    b.HasOne("Kefu.Core.Agents.Team", null)
+                        .WithMany()
+                        .HasForeignKey("VipTeamId")
+                        .OnDelete(DeleteBehavior.SetNull);
+                });
+
+            modelBuilder.Entity("Kefu.Core.Routing.TeamRoutingRule", b =>
+                {
+                    b.HasOne("Kefu.Core.Agents.Team", null)
+                        .WithMany()
+                        .HasForeignKey("OverflowTeamId")
+                        .OnDelete(DeleteBehavior.SetNull);
+
+                    b.HasOne("Kefu.Core.Agents.Team", null)
+                        .WithMany()
+                        .HasForeignKey("TeamId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

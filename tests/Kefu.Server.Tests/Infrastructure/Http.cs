@@ -24,6 +24,8 @@ public static class Http
 
     public static Task<HttpResponseMessage> PostJsonAsync(this HttpClient http, string url, object body) => http.PostAsync(url, Body(body));
 
+    public static Task<HttpResponseMessage> PutJsonAsync(this HttpClient http, string url, object body) => http.PutAsync(url, Body(body));
+
     public static Task<HttpResponseMessage> PatchJsonAsync(this HttpClient http, string url, object body, string? ifMatch = null)
     {
         var request = new HttpRequestMessage(HttpMethod.Patch, url) { Content = Body(body) };

@@ -16,6 +16,7 @@ public static class Policies
     public const string CustomersMerge = nameof(CustomersMerge);
     public const string DirectoryRead = nameof(DirectoryRead);
     public const string Admin = nameof(Admin);
+    public const string Approve = nameof(Approve);
     public const string Interactive = nameof(Interactive);
 
     public static void Add(AuthorizationOptions options)
@@ -27,6 +28,7 @@ public static class Policies
         Add(options, CustomersMerge, new(AgentRole.Supervisor, Scopes.CustomersWrite));
         Add(options, DirectoryRead, new(AgentRole.Agent, Scope: null));
         Add(options, Admin, new(AgentRole.Admin, Scopes.Admin));
+        Add(options, Approve, new(AgentRole.Supervisor, Scopes.ConversationsWrite));
         Add(options, Interactive, new(AgentRole.Agent, Scope: null, InteractiveOnly: true));
         options.FallbackPolicy = options.GetPolicy(DirectoryRead);
     }

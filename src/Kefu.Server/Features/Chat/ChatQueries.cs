@@ -1,5 +1,6 @@
 using Kefu.Core.Agents;
 using Kefu.Core.Channels.Chat;
+using Kefu.Core.Sla;
 using Kefu.Core.Tickets;
 using Kefu.Data;
 using Microsoft.EntityFrameworkCore;
@@ -35,16 +36,22 @@ public static class ChatQueries
     }
 
     /// <summary>
-    /// The chats of an inbox still waiting for a first answer, oldest first: unassigned, not answered, not resolved.
-    /// A waiting conversation belongs to the inbox through its chat session.
+    /// The chats of an inbox still waiting for a first answer, in the order they are served (<see cref="ChatQueue.Order"/>:
+    /// VIP customers first, then priority, then the longest wait): unassigned, not answered, not resolved. A waiting
+    /// conversation belongs to the inbox through its chat session.
     /// </summary>
-    public static Task<List<Guid>> WaitingAsync(KefuDbContext db, Guid inboxId, CancellationToken ct) =>
-        (from s in db.ChatSessions.AsNoTracking()
-         join c in db.Conversations.AsNoTracking() on s.ConversationId equals c.Id
-         where s.InboxId == inboxId && c.FirstResponseAt == null && c.AssigneeId == null && c.MergedIntoId == null
-               && (c.Status == ConversationStatus.New || c.Status == ConversationStatus.Open)
-         orderby c.CreatedAt, c.Number
-         select c.Id).ToListAsync(ct);
+    public static async Task<List<Guid>> WaitingAsync(KefuDbContext db, Guid inboxId, CancellationToken ct)
+    {
+        var waiting = await (from s in db.ChatSessions.AsNoTracking()
+                             join c in db.Conversations.AsNoTracking() on s.ConversationId equals c.Id
+                             join u in db.Customers.AsNoTracking() on c.CustomerId equals u.Id
+                             where s.InboxId == inboxId && c.FirstResponseAt == null && c.AssigneeId == null && c.MergedIntoId == null
+                                   && (c.Status == ConversationStatus.New || c.Status == ConversationStatus.Open)
+                             select new { c.Id, u.Tags, c.Priority, c.CreatedAt, c.Number }).ToListAsync(ct);
+        return ChatQueue.Order(waiting.Select(w => new QueueEntry(
+                w.Id, w.Tags.Any(t => string.Equals(t, CustomerSegments.VipTag, StringComparison.OrdinalIgnoreCase)), w.Priority, w.CreatedAt, w.Number)))
+            .Select(e => e.ConversationId).ToList();
+    }
 
     /// <summary>First-response times of the inbox's most recent answered chats.</summary>
     public static async Task<List<TimeSpan>> RecentFirstResponsesAsync(KefuDbContext db, Guid inboxId, CancellationToken ct)

@@ -128,6 +128,7 @@ public static class ConversationCommands
         db.Activities.Add(ActivityEntry.Create(actor, now, "conversation", conversation.Id, "created", new("number", null, Conversation.Display(number))));
         db.Activities.AddRange(ActivityEntry.Updated(actor, now, "conversation", conversation.Id, changes.Value));
         await Sla.SlaRefresh.ApplyAsync(db, conversation, now, ct);
+        await Routing.RoutingEngine.QueueNewAsync(db, conversation, now, ct);
         await AutomationOutbox.QueueAsync(db, actor, now, conversation.Id,
             kind == MessageKind.Inbound ? [AutomationTrigger.ConversationCreated, AutomationTrigger.MessageReceived] : [AutomationTrigger.ConversationCreated],
             created.Value.Id, ct);

@@ -38,7 +38,7 @@ public static class ConversationEndpoints
             .WithSummary("The activity trail: who changed what, when, before and after.");
     }
 
-    private static async ValueTask<object?> VisibleOnly(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    internal static async ValueTask<object?> VisibleOnly(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var http = context.HttpContext;
         var route = http.Request.RouteValues;

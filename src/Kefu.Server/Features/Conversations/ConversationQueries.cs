@@ -16,7 +16,7 @@ public sealed record ConversationFilter(
     IReadOnlyList<ConversationStatus>? Status = null, string? Assignee = null, Guid? Team = null, Guid? Category = null,
     string? Tag = null, Channel? Channel = null, Guid? Customer = null, Priority? Priority = null, string? Q = null,
     int Limit = 25, string? Cursor = null, bool IncludeMerged = false, IReadOnlyList<Guid>? Teams = null,
-    ConversationViewer? VisibleTo = null);
+    ConversationViewer? VisibleTo = null, bool AtRisk = false);
 
 /// <summary>The agent a list is for, with what <see cref="Core.Workspace.ConversationAccess"/> needs to decide.</summary>
 public sealed record ConversationViewer(Guid AgentId, AgentRole Role, IReadOnlyList<Guid> TeamIds)
@@ -38,6 +38,17 @@ public sealed record ConversationViewer(Guid AgentId, AgentRole Role, IReadOnlyL
 
 public static class ConversationQueries
 {
+    /// <summary>
+    /// At risk: still being worked on and an SLA clock that still runs has been warned or breached (the stages the SLA
+    /// worker records), i.e. unanswered, awaiting a reply, or unresolved past its warning.
+    /// </summary>
+    public static readonly System.Linq.Expressions.Expression<Func<Conversation, bool>> AtRisk = c =>
+        c.MergedIntoId == null
+        && (c.Status == ConversationStatus.New || c.Status == ConversationStatus.Open || c.Status == ConversationStatus.Pending || c.Status == ConversationStatus.OnHold)
+        && ((c.FirstResponseSlaStage >= Kefu.Core.Sla.SlaState.Warned && c.FirstResponseAt == null)
+            || (c.NextResponseSlaStage >= Kefu.Core.Sla.SlaState.Warned && c.AwaitingReplySince != null)
+            || c.ResolutionSlaStage >= Kefu.Core.Sla.SlaState.Warned);
+
     public const int MaxLimit = 100;
 
     public static async Task<Result<Page<ConversationDto>>> ListAsync(KefuDbContext db, ConversationFilter filter, Guid me, CancellationToken ct)
@@ -119,6 +130,11 @@ public static class ConversationQueries
         if (filter.VisibleTo is { } viewer)
         {
             query = VisibleTo(query, viewer);
+        }
+
+        if (filter.AtRisk)
+        {
+            query = query.Where(AtRisk);
         }
 
         if (filter.Category is { } category)

@@ -60,55 +60,15 @@ public static class SlaEndpoints
     private static async Task<Results<Created<CalendarDto>, ProblemHttpResult>> CreateCalendar(
         CalendarRequest request, KefuDbContext db, ClaimsPrincipal user, TimeProvider clock, CancellationToken ct)
     {
-        var now = clock.GetUtcNow();
-        var (slots, holidays, parseError) = CalendarDto.Parse(request);
-        var created = BusinessCalendar.Create(Guid.CreateVersion7(now), request.Name, request.TimeZone, slots, holidays, now);
-        if (Merge(parseError, created.Error) is { } error)
-        {
-            return Problems.From(error);
-        }
-
-        if (await db.BusinessCalendars.AnyAsync(c => c.Name == created.Value.Name, ct))
-        {
-            return Problems.From(new Conflict($"A calendar named '{created.Value.Name}' already exists."));
-        }
-
-        db.BusinessCalendars.Add(created.Value);
-        db.Activities.Add(ActivityEntry.Create(user.ToActor(), now, "calendar", created.Value.Id, "created", new("name", null, created.Value.Name)));
-        await db.SaveChangesAsync(ct);
-        return TypedResults.Created($"/api/v1/calendars/{created.Value.Id}", CalendarDto.From(created.Value, now));
+        var result = await SlaCommands.SaveCalendarAsync(db, user.ToActor(), clock.GetUtcNow(), null, request, ct);
+        return result.IsOk ? TypedResults.Created($"/api/v1/calendars/{result.Value.Id}", result.Value) : Problems.From(result.Error!);
     }
 
     private static async Task<Results<Ok<CalendarDto>, ProblemHttpResult>> UpdateCalendar(
         Guid id, CalendarRequest request, KefuDbContext db, ClaimsPrincipal user, TimeProvider clock, CancellationToken ct)
     {
-        var now = clock.GetUtcNow();
-        var calendar = await db.BusinessCalendars.FirstOrDefaultAsync(c => c.Id == id, ct);
-        if (calendar is null)
-        {
-            return Problems.From(new NotFound("Calendar", id.ToString()));
-        }
-
-        var (slots, holidays, parseError) = CalendarDto.Parse(request);
-        if (parseError is not null)
-        {
-            return Problems.From(Merge(parseError, calendar.Update(request.Name, request.TimeZone, null, null, now).Error)!);
-        }
-
-        var changes = calendar.Update(request.Name, request.TimeZone, slots, holidays, now);
-        if (!changes.IsOk)
-        {
-            return Problems.From(changes.Error!);
-        }
-
-        if (await db.BusinessCalendars.AnyAsync(c => c.Id != id && c.Name == calendar.Name, ct))
-        {
-            return Problems.From(new Conflict($"A calendar named '{calendar.Name}' already exists."));
-        }
-
-        db.Activities.AddRange(ActivityEntry.Updated(user.ToActor(), now, "calendar", id, changes.Value));
-        await db.SaveChangesAsync(ct);
-        return TypedResults.Ok(CalendarDto.From(calendar, now));
+        var result = await SlaCommands.SaveCalendarAsync(db, user.ToActor(), clock.GetUtcNow(), id, request, ct);
+        return result.IsOk ? TypedResults.Ok(result.Value) : Problems.From(result.Error!);
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> DeleteCalendar(Guid id, KefuDbContext db, ClaimsPrincipal user, TimeProvider clock, CancellationToken ct)
@@ -171,23 +131,8 @@ public static class SlaEndpoints
             text = new string(buffer, 0, read);
         }
 
-        var now = clock.GetUtcNow();
-        var parsed = ICalendarHolidays.Parse(text, calendar.Hours().Zone ?? TimeZoneInfo.Utc);
-        if (!parsed.IsOk)
-        {
-            return Problems.From(parsed.Error!);
-        }
-
-        var before = calendar.Holidays.Count;
-        var changes = calendar.AddHolidays(parsed.Value.Holidays, now);
-        if (!changes.IsOk)
-        {
-            return Problems.From(changes.Error!);
-        }
-
-        db.Activities.AddRange(ActivityEntry.Updated(user.ToActor(), now, "calendar", id, changes.Value));
-        await db.SaveChangesAsync(ct);
-        return TypedResults.Ok(new HolidayImportDto(calendar.Holidays.Count - before, parsed.Value.Skipped, CalendarDto.From(calendar, now)));
+        var result = await SlaCommands.ImportHolidaysAsync(db, user.ToActor(), clock.GetUtcNow(), id, text, ct);
+        return result.IsOk ? TypedResults.Ok(result.Value) : Problems.From(result.Error!);
     }
 
     private static async Task<Ok<List<SlaPolicyDto>>> ListPolicies(KefuDbContext db, CancellationToken ct)
@@ -204,56 +149,15 @@ public static class SlaEndpoints
     private static async Task<Results<Created<SlaPolicyDto>, ProblemHttpResult>> CreatePolicy(
         SlaPolicyRequest request, KefuDbContext db, ClaimsPrincipal user, TimeProvider clock, CancellationToken ct)
     {
-        var now = clock.GetUtcNow();
-        var draft = request.ToDraft();
-        var created = SlaPolicy.Create(Guid.CreateVersion7(now), draft, now);
-        if (Merge(await CheckReferencesAsync(db, draft, ct), created.Error) is { } error)
-        {
-            return Problems.From(error);
-        }
-
-        if (await db.SlaPolicies.AnyAsync(p => p.Name == created.Value.Name, ct))
-        {
-            return Problems.From(new Conflict($"An SLA policy named '{created.Value.Name}' already exists."));
-        }
-
-        db.SlaPolicies.Add(created.Value);
-        db.Activities.Add(ActivityEntry.Create(user.ToActor(), now, "sla_policy", created.Value.Id, "created", new("name", null, created.Value.Name)));
-        await db.SaveChangesAsync(ct);
-        return TypedResults.Created($"/api/v1/sla-policies/{created.Value.Id}", SlaPolicyDto.From(created.Value));
+        var result = await SlaCommands.SavePolicyAsync(db, user.ToActor(), clock.GetUtcNow(), null, request, ct);
+        return result.IsOk ? TypedResults.Created($"/api/v1/sla-policies/{result.Value.Id}", result.Value) : Problems.From(result.Error!);
     }
 
     private static async Task<Results<Ok<SlaPolicyDto>, ProblemHttpResult>> UpdatePolicy(
         Guid id, SlaPolicyRequest request, KefuDbContext db, ClaimsPrincipal user, TimeProvider clock, CancellationToken ct)
     {
-        var now = clock.GetUtcNow();
-        var policy = await db.SlaPolicies.FirstOrDefaultAsync(p => p.Id == id, ct);
-        if (policy is null)
-        {
-            return Problems.From(new NotFound("SLA policy", id.ToString()));
-        }
-
-        var draft = request.ToDraft();
-        var references = await CheckReferencesAsync(db, draft, ct);
-        if (references is not null)
-        {
-            return Problems.From(Merge(references, SlaPolicy.Create(id, draft, now).Error)!);
-        }
-
-        var updated = policy.Update(draft, now);
-        if (!updated.IsOk)
-        {
-            return Problems.From(updated.Error!);
-        }
-
-        if (await db.SlaPolicies.AnyAsync(p => p.Id != id && p.Name == policy.Name, ct))
-        {
-            return Problems.From(new Conflict($"An SLA policy named '{policy.Name}' already exists."));
-        }
-
-        db.Activities.Add(ActivityEntry.Create(user.ToActor(), now, "sla_policy", id, "updated", new("version", (policy.Version - 1).ToString(), policy.Version.ToString())));
-        await db.SaveChangesAsync(ct);
-        return TypedResults.Ok(SlaPolicyDto.From(policy));
+        var result = await SlaCommands.SavePolicyAsync(db, user.ToActor(), clock.GetUtcNow(), id, request, ct);
+        return result.IsOk ? TypedResults.Ok(result.Value) : Problems.From(result.Error!);
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> DeletePolicy(Guid id, KefuDbContext db, ClaimsPrincipal user, TimeProvider clock, CancellationToken ct)
@@ -290,7 +194,7 @@ public static class SlaEndpoints
         return TypedResults.Ok(new ConversationSlaDetail(policy?.Id, policy?.Name, clocks, events));
     }
 
-    private static async Task<Invalid?> CheckReferencesAsync(KefuDbContext db, SlaPolicyDraft draft, CancellationToken ct)
+    internal static async Task<Invalid?> CheckReferencesAsync(KefuDbContext db, SlaPolicyDraft draft, CancellationToken ct)
     {
         var errors = new FieldErrors();
         if (draft.CalendarId is { } calendarId && !await db.BusinessCalendars.AnyAsync(c => c.Id == calendarId, ct))
@@ -323,13 +227,18 @@ public static class SlaEndpoints
                 {
                     errors.Add($"escalations[{i}].actions[{j}].agentId", $"no active agent has the id {agent}.");
                 }
+
+                if (action?.RuleId is { } rule && !await db.AutomationRules.AnyAsync(r => r.Id == rule, ct))
+                {
+                    errors.Add($"escalations[{i}].actions[{j}].ruleId", $"no automation rule has the id {rule}.");
+                }
             }
         }
 
         return errors.ToError();
     }
 
-    private static Error? Merge(Invalid? first, Error? second) =>
+    internal static Error? Merge(Invalid? first, Error? second) =>
         first is null ? second
         : second is null ? first
         : new FieldErrors().Include(first).Include(second).ToError();

@@ -19,6 +19,8 @@ public static class SlaRefresh
         var (state, events) = SlaClock.Refresh(conversation.Sla, SlaFacts.Of(conversation), policy, hours, now);
         conversation.SetSla(state);
         await RecordAsync(db, conversation, policy?.Id, events, now, ct);
+        // Every conversation write passes here: resolving schedules the follow-up, reopening cancels it.
+        await Promises.PromiseCommands.ApplyFollowUpAsync(db, conversation, now, ct);
     }
 
     /// <summary>Adds the events not stored yet; the unique index is the last guard, this check keeps a batch from failing on it.</summary>

@@ -1,11 +1,14 @@
 using System.ComponentModel.DataAnnotations;
 using Kefu.Core.Agents;
+using Kefu.Core.Automation;
 using Kefu.Core.Common;
 using Kefu.Core.Sla;
 using Kefu.Core.Tickets;
 using Kefu.Core.Workspace;
 using Kefu.Data;
+using Kefu.Server.Features.Automation;
 using Kefu.Server.Features.Conversations;
+using Kefu.Server.Jobs;
 using Kefu.Server.Realtime;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -104,6 +107,14 @@ public sealed class SlaWorker(IServiceScopeFactory scopes, TimeProvider clock, I
                 var added = await SlaRefresh.RecordAsync(db, conversation, policy?.Id, fired, now, ct);
                 events += added.Count;
                 var version = conversation.Version;
+                // Rules listening for SLA warnings and breaches run as a durable job committed with the recorded events.
+                var triggers = added.Select(e => e.Kind switch
+                {
+                    SlaEventKind.Warning => (AutomationTrigger?)AutomationTrigger.SlaWarning,
+                    SlaEventKind.Breach => AutomationTrigger.SlaBreached,
+                    SlaEventKind.Escalation => null,
+                }).OfType<AutomationTrigger>().Distinct().ToList();
+                await AutomationOutbox.QueueAsync(db, Actor.System, now, conversation.Id, triggers, null, ct);
                 foreach (var e in added)
                 {
                     if (e.Kind == SlaEventKind.Breach)
@@ -180,8 +191,18 @@ public sealed class SlaWorker(IServiceScopeFactory scopes, TimeProvider clock, I
                     TeamId: action.TeamId is { } teamId ? teamId : Optional<Guid?>.Absent), now);
                 break;
             case EscalationActionKind.RunRule:
-                // Automation rules are not built yet: the request is kept in the activity trail for them.
-                db.Activities.Add(ActivityEntry.Create(Actor.System, now, "conversation", conversation.Id, "sla_rule_requested", new("ruleId", null, action.RuleId?.ToString())));
+                // The named rule runs as an automation job (its conditions still apply), committed with the escalation.
+                var rule = action.RuleId is { } ruleId
+                    ? await db.AutomationRules.AsNoTracking().Where(r => r.Id == ruleId && r.IsActive).Select(r => new { r.Id, r.Trigger }).FirstOrDefaultAsync(ct)
+                    : null;
+                if (rule is null)
+                {
+                    db.Activities.Add(ActivityEntry.Create(Actor.System, now, "conversation", conversation.Id, "sla_rule_missing", new("ruleId", null, action.RuleId?.ToString())));
+                    break;
+                }
+
+                JobQueue.Enqueue(db, AutomationJob.Kind, new AutomationRun(conversation.Id, [rule.Trigger], null, rule.Id), now, conversationId: conversation.Id);
+                db.Activities.Add(ActivityEntry.Create(Actor.System, now, "conversation", conversation.Id, "sla_rule_queued", new("ruleId", null, rule.Id.ToString())));
                 break;
         }
     }

@@ -12,6 +12,9 @@ public enum InboxView
     Mine,
     Unassigned,
     MyTeams,
+
+    /// <summary>Conversations whose SLA was warned or breached and still runs.</summary>
+    AtRisk,
 }
 
 /// <summary>How many conversations each view holds, by status (merged conversations left out).</summary>
@@ -46,6 +49,7 @@ public static class Inbox
         InboxView.Mine => filter with { VisibleTo = viewer, Assignee = "me" },
         InboxView.Unassigned => filter with { VisibleTo = viewer, Assignee = "none" },
         InboxView.MyTeams => filter with { VisibleTo = viewer, Teams = viewer.TeamIds },
+        InboxView.AtRisk => filter with { VisibleTo = viewer, AtRisk = true },
     };
 
     /// <summary>All views' counts in one grouped query over what the viewer may see.</summary>
@@ -63,7 +67,14 @@ public static class Inbox
             })
             .Select(g => new { g.Key.Status, g.Key.Mine, g.Key.Unassigned, g.Key.Team, Count = g.Count() })
             .ToListAsync(ct);
+        var atRisk = await ConversationQueries.VisibleTo(db.Conversations.AsNoTracking().Where(ConversationQueries.AtRisk), viewer)
+            .GroupBy(c => c.Status).Select(g => new { Status = g.Key, Count = g.Count() }).ToListAsync(ct);
         var counts = new InboxCounts();
+        foreach (var r in atRisk)
+        {
+            counts.Add(InboxView.AtRisk, r.Status, r.Count);
+        }
+
         foreach (var r in rows)
         {
             counts.Add(InboxView.All, r.Status, r.Count);

@@ -147,6 +147,11 @@ public sealed class WorkspaceNotifications(IDbContextFactory<KefuDbContext> dbs,
         NotificationKind.NewMessage => "new_message",
         NotificationKind.Automation => "automation",
         NotificationKind.Sla => "sla",
+        NotificationKind.Routing => "routing",
+        NotificationKind.Transfer => "transfer",
+        NotificationKind.Promise => "promise",
+        NotificationKind.FollowUp => "follow_up",
+        NotificationKind.Approval => "approval",
     };
 
     private static string Clip(string value, int max) => value.Length <= max ? value : value[..max];
