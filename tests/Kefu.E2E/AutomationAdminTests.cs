@@ -22,6 +22,7 @@ public sealed class AutomationAdminTests(KefuServer server)
         await page.GetByTestId("login-submit").ClickAsync();
         await Expect(page.Locator(".kefu-root[data-interactive=true]")).ToBeVisibleAsync();
 
+        await page.GetByTestId("nav-admin").ClickAsync();
         await page.GetByTestId("nav-automation").ClickAsync();
         await Expect(page.Locator("#page-title")).ToHaveTextAsync("自动化");
         // The shipped rules are listed.

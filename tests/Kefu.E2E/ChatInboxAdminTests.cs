@@ -24,6 +24,7 @@ public sealed class ChatInboxAdminTests(KefuServer server)
         await page.GetByTestId("login-submit").ClickAsync();
         await Expect(page.Locator(".kefu-root[data-interactive=true]")).ToBeVisibleAsync();
 
+        await page.GetByTestId("nav-admin").ClickAsync();
         await page.GetByTestId("nav-chat-inboxes").ClickAsync();
         await Expect(page.Locator("#page-title")).ToHaveTextAsync("在线聊天入口");
         await page.GetByTestId("inbox-new-name").FillAsync($"官网客服 {token}");

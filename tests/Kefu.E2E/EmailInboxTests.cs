@@ -47,6 +47,7 @@ public sealed class EmailInboxTests(KefuServer server)
         await page.GetByTestId("login-submit").ClickAsync();
         await Expect(page.Locator(".kefu-root[data-interactive=true]")).ToBeVisibleAsync();
 
+        await page.GetByTestId("nav-admin").ClickAsync();
         await page.GetByTestId("nav-email-inboxes").ClickAsync();
         await Expect(page.Locator("#page-title")).ToHaveTextAsync("E-mail inboxes");
         await page.GetByTestId("email-new").ClickAsync();

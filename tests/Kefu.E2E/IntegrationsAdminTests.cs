@@ -24,6 +24,7 @@ public sealed class IntegrationsAdminTests(KefuServer server)
         page.SetDefaultTimeout(20_000);
         await SignInAsync(page);
 
+        await page.GetByTestId("nav-admin").ClickAsync();
         await page.GetByTestId("nav-integrations").ClickAsync();
         await Expect(page.Locator("#page-title")).ToHaveTextAsync("集成");
         await page.GetByRole(AriaRole.Tab, new() { Name = "Webhook" }).ClickAsync();
