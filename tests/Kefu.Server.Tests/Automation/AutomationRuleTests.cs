@@ -190,7 +190,8 @@ public sealed class AutomationRuleTests(Apps apps) : ServerTest(apps)
     [Theory, MemberData(nameof(Providers))]
     public async Task TimeRule_PendingLongEnough_FiresOncePerState(string provider)
     {
-        var app = await AppAsync(provider);
+        // On the fake clock: three days pass in an instant.
+        var app = await FakeClockAppAsync(provider);
         var admin = await app.AdminAsync();
         var agent = await app.CreateAgentAsync();
         var tag = Api.Tag();
@@ -201,13 +202,12 @@ public sealed class AutomationRuleTests(Apps apps) : ServerTest(apps)
         await agent.Http.PatchConversationAsync(created.Id, new { status = "pending" });
         var worker = ActivatorUtilities.CreateInstance<TimeRuleWorker>(app.Services);
 
+        app.Clock!.Advance(TimeSpan.FromHours(71));
         await worker.TickAsync(CancellationToken.None);
         await Task.Delay(300);
         Assert.Equal(ConversationStatus.Pending, (await agent.Http.GetConversationAsync(created.Id)).Conversation.Status);
 
-        // Three days pass.
-        await app.DbAsync(db => db.Conversations.Where(c => c.Id == created.Id)
-            .ExecuteUpdateAsync(u => u.SetProperty(c => c.StatusChangedAt, DateTimeOffset.UtcNow.AddHours(-73))));
+        app.Clock.Advance(TimeSpan.FromHours(2));
         await worker.TickAsync(CancellationToken.None);
         await worker.TickAsync(CancellationToken.None);
 
