@@ -90,6 +90,30 @@ switch (args[0])
         return 0;
     }
 
+    case "timers":
+    {
+        var provider = Get("database") == "postgres" ? DatabaseProvider.Postgres : DatabaseProvider.Sqlite;
+        var connectionString = provider == DatabaseProvider.Sqlite
+            ? DatabaseSetup.SqliteFile(Path.GetFullPath(Get("data-dir")))
+            : Env("BENCH_CONNECTION_STRING");
+        var r = await TimerScan.RunAsync(provider, connectionString, int.Parse(options.GetValueOrDefault("conversations", "1000000"), CultureInfo.InvariantCulture),
+            int.Parse(options.GetValueOrDefault("repetitions", "200"), CultureInfo.InvariantCulture));
+        Console.WriteLine($"| {r.Database} | {r.Conversations:N0} open + {r.Conversations:N0} pending jobs | {r.LoadSeconds:0} s | {r.SlaTickMs:0.00} ms ({r.DueFound} due) | " +
+            $"{r.JobTickMs:0.00} ms | {r.FullScanMs:N0} ms | {r.FullScanMs / Math.Max(r.SlaTickMs, 0.001):N0} × | {r.DatabaseBytes / 1048576.0:N0} MiB |");
+        return 0;
+    }
+
+    case "routing":
+    {
+        foreach (var agents in new[] { 50, 500, 5_000 })
+        {
+            var (perSecond, n) = TimerScan.Routing(agents, Seconds("seconds", "3"));
+            Console.WriteLine($"| {n:N0} | {perSecond:N0} |");
+        }
+
+        return 0;
+    }
+
     case "mail":
     {
         Console.WriteLine(await MailIngestBench.RunAsync(Get("database"), new Uri(Get("url")), Get("email"), Env("BENCH_ADMIN_PASSWORD"),
