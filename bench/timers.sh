@@ -77,7 +77,7 @@ section="$RESULTS/section.md"
   echo "over the next 30 days (500 due now) and N pending durable jobs (promise reminders, first-response re-offers, follow-ups)"
   echo "likewise. **SLA tick** = the query the SLA worker runs each tick (\`NextSlaDueAt <= now\`, oldest first, 200 at a time, on"
   echo "its index); **job tick** = the job worker's claim query (due, unlocked, 8 at a time); both timed over 200 repetitions after"
-  echo "a warm-up. **Full scan** = one pass over the whole conversations table (a \`LIKE\` no row matches): what a tick would cost"
+  echo "a warm-up. **Full scan** = one pass over the whole conversations table (a condition on a column without an index): what a tick would cost"
   echo "without its index, the ceiling the index avoids. Processing the due rows themselves (recomputing clocks, writing events)"
   echo "is per due conversation, not per open one."
   echo
