@@ -11,10 +11,17 @@ public static class WebhookEvents
     /// <summary>Defined now for the SLA engine to emit: a first-response/next-response/resolution due time passed.</summary>
     public const string SlaBreached = "sla.breached";
 
+    /// <summary>A compensation or refund was requested (approved at once within the requester's limit, else pending).</summary>
+    public const string CompensationRequested = "compensation.requested";
+
+    /// <summary>A supervisor approved or rejected a pending compensation or refund.</summary>
+    public const string CompensationDecided = "compensation.decided";
+
     /// <summary>Sent by the "test" button of a subscription, never by a change.</summary>
     public const string Ping = "webhook.ping";
 
-    public static readonly IReadOnlyList<string> All = [ConversationCreated, ConversationUpdated, ConversationResolved, MessageCreated, SlaBreached];
+    public static readonly IReadOnlyList<string> All =
+        [ConversationCreated, ConversationUpdated, ConversationResolved, MessageCreated, SlaBreached, CompensationRequested, CompensationDecided];
 
     public static bool IsKnown(string type) => All.Contains(type) || type == Ping;
 }

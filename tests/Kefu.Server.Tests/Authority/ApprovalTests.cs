@@ -1,6 +1,7 @@
 using Kefu.Core.Agents;
 using Kefu.Core.Authority;
 using Kefu.Core.Tickets;
+using Kefu.Core.Webhooks;
 using Kefu.Core.Workspace;
 using Kefu.Server.Features.Authority;
 using Kefu.Server.Tests.Routing;
@@ -69,6 +70,39 @@ public sealed class ApprovalTests(Apps apps) : ServerTest(apps)
         await supervisor.Http.PostJsonAsync($"/api/v1/compensations/{huge.Id}/approve", new { }).ProblemAsync(HttpStatusCode.Forbidden);
         var rejected = await admin.Http.PostJsonAsync($"/api/v1/compensations/{huge.Id}/reject", new { note = "请先走退货流程" }).ReadAsync<CompensationDto>(HttpStatusCode.OK);
         Assert.Equal((ApprovalStatus.Rejected, "请先走退货流程"), (rejected.Status, rejected.DecisionNote));
+    }
+
+    [Theory, MemberData(nameof(Providers))]
+    public async Task Compensation_RequestAndDecision_AreWebhookEventsForIntegrations(string db)
+    {
+        var app = await AppAsync(db);
+        var admin = await app.AdminAsync();
+        await SetLimitsAsync(admin);
+        await using var receiver = await WebhookReceiver.StartAsync();
+        var subscription = await admin.Http.PostJsonAsync("/api/v1/webhooks", new
+        {
+            name = "ERP " + Unique.Id(), url = receiver.Url,
+            eventTypes = new[] { WebhookEvents.CompensationRequested, WebhookEvents.CompensationDecided },
+        }).ReadAsync<JsonElement>(HttpStatusCode.Created);
+        try
+        {
+            var agent = await app.CreateAgentAsync();
+            var created = (await admin.Http.CreateConversationAsync(Api.NewConversation(assigneeId: agent.Id))).Conversation;
+            var large = await agent.Http.PostJsonAsync($"{Api.Conversations}/{created.Id}/compensations", new { kind = "refund", amount = 300_00, reason = "漏发配件" })
+                .ReadAsync<CompensationDto>(HttpStatusCode.Created);
+            await admin.Http.PostJsonAsync($"/api/v1/compensations/{large.Id}/approve", new { note = "同意" }).ReadAsync<CompensationDto>(HttpStatusCode.OK);
+
+            var requested = await receiver.WaitAsync(r => r.Body.Contains(large.Id.ToString()) && r.Body.Contains(WebhookEvents.CompensationRequested));
+            var decided = await receiver.WaitAsync(r => r.Body.Contains(large.Id.ToString()) && r.Body.Contains(WebhookEvents.CompensationDecided));
+            Assert.Equal("pending", requested.Json.GetProperty("data").GetProperty("status").GetString());
+            Assert.Equal(30000, requested.Json.GetProperty("data").GetProperty("amount").GetInt64());
+            Assert.Equal("approved", decided.Json.GetProperty("data").GetProperty("status").GetString());
+            Assert.Equal("同意", decided.Json.GetProperty("data").GetProperty("decisionNote").GetString());
+        }
+        finally
+        {
+            await admin.Http.DeleteAsync($"/api/v1/webhooks/{subscription.GetProperty("id").GetGuid()}");
+        }
     }
 
     private static Task<AuthorityLimitsDto> SetLimitsAsync(Caller admin) =>

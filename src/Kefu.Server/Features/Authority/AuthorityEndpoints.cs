@@ -4,9 +4,11 @@ using Kefu.Core.Authority;
 using Kefu.Core.Common;
 using Kefu.Core.Tickets;
 using Kefu.Core.Workspace;
+using Kefu.Core.Webhooks;
 using Kefu.Data;
 using Kefu.Server.Features.Auth;
 using Kefu.Server.Features.Conversations;
+using Kefu.Server.Features.Webhooks;
 using Kefu.Server.Features.Promises;
 using Kefu.Server.Features.Routing;
 using Kefu.Server.Infrastructure;
@@ -160,6 +162,7 @@ public static class AuthorityEndpoints
         var text = request.Status == ApprovalStatus.Approved
             ? $"{Label(request.Kind)} {amount} — {request.Reason}（权限内已批准 / approved within limit）"
             : $"{Label(request.Kind)} {amount} — {request.Reason}（超出权限，待主管审批 / awaiting supervisor approval）";
+        await WebhookOutbox.CompensationAsync(db, WebhookEvents.CompensationRequested, now, Event(request, conversation.Number, actor.Name, null, now), ct);
         var noted = await ConversationCommands.AddMessageAsync(db, actor, now, conversationId, new NewMessage(MessageKind.Note, text, null, $"compensation:{request.Id:N}:requested", null), ct);
         if (!noted.IsOk)
         {
@@ -170,6 +173,9 @@ public static class AuthorityEndpoints
         await PromiseTimerJob.NotifyAsync(realtime, notifications);
         return (await ListAsync(db, ct, requestId: request.Id)).Single();
     }
+
+    private static CompensationEvent Event(CompensationRequest r, long number, string requestedBy, string? decidedBy, DateTimeOffset now) => new(
+        r.Id, r.ConversationId, number, WireName.Of(r.Kind), r.Amount, r.Currency, r.Reason, WireName.Of(r.Status), requestedBy, decidedBy, r.DecisionNote, now);
 
     public static async Task<Result<CompensationDto>> DecideAsync(
         KefuDbContext db, Actor actor, AgentRole role, DateTimeOffset now, Guid requestId, bool approve, string? note, RealtimePublisher realtime, CancellationToken ct)
@@ -193,6 +199,8 @@ public static class AuthorityEndpoints
             $"{(approve ? "approved" : "rejected")}: {WireName.Of(request.Kind)} {amount}{(request.DecisionNote is { } n ? " — " + n : "")}", now);
         db.Notifications.Add(notification);
         var text = $"{Label(request.Kind)} {amount} {(approve ? "已批准 / approved" : "已驳回 / rejected")}{(request.DecisionNote is { } reason ? "：" + reason : "")}";
+        var requester = await db.Agents.AsNoTracking().Where(a => a.Id == request.RequestedById).Select(a => a.DisplayName).FirstOrDefaultAsync(ct) ?? "";
+        await WebhookOutbox.CompensationAsync(db, WebhookEvents.CompensationDecided, now, Event(request, conversation.Number, requester, actor.Name, now), ct);
         try
         {
             var noted = await ConversationCommands.AddMessageAsync(db, actor, now, request.ConversationId,

@@ -56,6 +56,13 @@ public static class WebhookOutbox
         Add(db, subscribers, WebhookEvents.SlaBreached, conversation.Id, now, new SlaBreachEvent(conversation, metric, dueAt, now));
     }
 
+    /// <summary>Delegated authority: call before the request or decision is saved, so the event commits with it.</summary>
+    public static async Task CompensationAsync(KefuDbContext db, string type, DateTimeOffset now, CompensationEvent data, CancellationToken ct)
+    {
+        var subscribers = await SubscribersAsync(db, [type], ct);
+        Add(db, subscribers, type, data.ConversationId, now, data);
+    }
+
     /// <summary>A test event for one subscription (admins' "send test" button).</summary>
     public static WebhookDelivery Ping(KefuDbContext db, WebhookSubscription subscription, DateTimeOffset now)
     {

@@ -25,6 +25,11 @@ public sealed record MessageEvent(ConversationDto Conversation, MessageDto Messa
 /// <summary>sla.breached: a due time of the conversation passed (first_response, next_response or resolution).</summary>
 public sealed record SlaBreachEvent(ConversationDto Conversation, string Metric, DateTimeOffset DueAt, DateTimeOffset BreachedAt);
 
+/// <summary>compensation.requested / compensation.decided: delegated authority, for finance or ERP systems.</summary>
+public sealed record CompensationEvent(
+    Guid Id, Guid ConversationId, long ConversationNumber, string Kind, long Amount, string Currency, string Reason, string Status,
+    string RequestedBy, string? DecidedBy, string? DecisionNote, DateTimeOffset At);
+
 /// <summary>webhook.ping: the "send test event" button.</summary>
 public sealed record PingEvent(string Message);
 
