@@ -263,6 +263,7 @@ public sealed class KefuDbContext(DbContextOptions<KefuDbContext> options)
             e.Property(i => i.Position).HasConversion<string>().HasMaxLength(10);
             e.Property(i => i.Secret).HasMaxLength(64);
             e.HasOne<Team>().WithMany().HasForeignKey(i => i.TeamId).OnDelete(DeleteBehavior.SetNull);
+            e.HasOne<Kefu.Core.Calendars.BusinessCalendar>().WithMany().HasForeignKey(i => i.CalendarId).OnDelete(DeleteBehavior.SetNull);
         });
 
         b.Entity<ChatSession>(e =>

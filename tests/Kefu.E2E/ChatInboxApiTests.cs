@@ -107,6 +107,33 @@ public sealed class ChatInboxApiTests(KefuServer server)
     }
 
     [Fact]
+    public async Task Widget_OutsideTheInboxBusinessHours_IsOfflineEvenWithAnAgentOnline()
+    {
+        var chat = await server.CreateChatSetupAsync();
+        await using var online = await server.KeepOnlineAsync(chat.AgentId);
+        using var admin = await server.AdminClientAsync();
+        using var anonymous = new HttpClient { BaseAddress = new Uri(server.BaseUrl) };
+        Assert.True((await anonymous.GetFromJsonAsync<JsonObject>($"/widget/{chat.InboxId}/config"))!["online"]!.GetValue<bool>());
+
+        // Open around the clock, except a holiday that covers today wherever the server is.
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        var calendar = await admin.PostAsJsonAsync("/api/v1/calendars", new
+        {
+            name = ChatFixture.Unique("holiday-"),
+            timeZone = "Asia/Shanghai",
+            slots = Enum.GetNames<DayOfWeek>().Select(d => new { day = d.ToLowerInvariant(), start = "00:00", end = "24:00" }),
+            holidays = new[] { new { name = "公司活动日", start = today.AddDays(-1).ToString("yyyy-MM-dd"), end = today.AddDays(1).ToString("yyyy-MM-dd") } },
+        });
+        Assert.Equal(HttpStatusCode.Created, calendar.StatusCode);
+        var calendarId = (await calendar.Content.ReadFromJsonAsync<JsonObject>())!["id"]!.GetValue<Guid>();
+        var unknown = await admin.PatchAsJsonAsync($"/api/v1/chat-inboxes/{chat.InboxId}", new { calendarId = Guid.NewGuid() });
+        Assert.Equal(HttpStatusCode.BadRequest, unknown.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await admin.PatchAsJsonAsync($"/api/v1/chat-inboxes/{chat.InboxId}", new { calendarId })).StatusCode);
+
+        Assert.False((await anonymous.GetFromJsonAsync<JsonObject>($"/widget/{chat.InboxId}/config"))!["online"]!.GetValue<bool>());
+    }
+
+    [Fact]
     public async Task Offline_TooManyMessagesFromOneAddress_429ProblemDetails()
     {
         var chat = await server.CreateChatSetupAsync();

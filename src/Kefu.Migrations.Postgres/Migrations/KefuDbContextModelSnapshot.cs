@@ -425,6 +425,9 @@ namespace Kefu.Migrations.Postgres.Migrations
                         .IsRequired()
                         .HasColumnType("text[]");
 
+                    b.Property<Guid?>("CalendarId")
+                        .HasColumnType("uuid");
+
                     b.Property<string>("Color")
                         .IsRequired()
                         .HasMaxLength(7)
@@ -488,6 +491,8 @@ namespace Kefu.Migrations.Postgres.Migrations
                         .HasColumnType("character varying(200)");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("CalendarId");
 
                     b.HasIndex("TeamId");
 
@@ -2358,6 +2363,11 @@ namespace Kefu.Migrations.Postgres.Migrations
 
             modelBuilder.Entity("Kefu.Core.Channels.Chat.ChatInbox", b =>
                 {
+                    b.HasOne("Kefu.Core.Calendars.BusinessCalendar", null)
+                        .WithMany()
+                        .HasForeignKey("CalendarId")
+                        .OnDelete(DeleteBehavior.SetNull);
+
                     b.HasOne("Kefu.Core.Agents.Team", null)
                         .WithMany()
                         .HasForeignKey("TeamId")

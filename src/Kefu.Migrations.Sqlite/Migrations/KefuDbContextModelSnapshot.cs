@@ -419,6 +419,9 @@ namespace Kefu.Migrations.Sqlite.Migrations
                         .IsRequired()
                         .HasColumnType("TEXT");
 
+                    b.Property<Guid?>("CalendarId")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Color")
                         .IsRequired()
                         .HasMaxLength(7)
@@ -482,6 +485,8 @@ namespace Kefu.Migrations.Sqlite.Migrations
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("CalendarId");
 
                     b.HasIndex("TeamId");
 
@@ -2334,6 +2339,11 @@ namespace Kefu.Migrations.Sqlite.Migrations
 
             modelBuilder.Entity("Kefu.Core.Channels.Chat.ChatInbox", b =>
                 {
+                    b.HasOne("Kefu.Core.Calendars.BusinessCalendar", null)
+                        .WithMany()
+                        .HasForeignKey("CalendarId")
+                        .OnDelete(DeleteBehavior.SetNull);
+
                     b.HasOne("Kefu.Core.Agents.Team", null)
                         .WithMany()
                         .HasForeignKey("TeamId")

@@ -57,6 +57,9 @@ public sealed class ChatInbox
     /// <summary>New chats go to this team.</summary>
     public Guid? TeamId { get; private set; }
 
+    /// <summary>The business hours the widget is online in (with an agent available); none: whenever an agent is.</summary>
+    public Guid? CalendarId { get; private set; }
+
     /// <summary>Hex HMAC key for identity verification. Shown to admins, never to visitors.</summary>
     public string Secret { get; private set; } = "";
 
@@ -142,6 +145,7 @@ public sealed class ChatInbox
         Set("allowedFileTypes", string.Join(",", AllowedFileTypes), string.Join(",", s.AllowedFileTypes!), _ => AllowedFileTypes = s.AllowedFileTypes!.Distinct().ToList());
         Set("allowedOrigins", string.Join(",", AllowedOrigins), string.Join(",", s.AllowedOrigins ?? []), _ => AllowedOrigins = (s.AllowedOrigins ?? []).Select(o => o.TrimEnd('/')).Distinct().ToList());
         Set("teamId", TeamId, s.TeamId, v => TeamId = v);
+        Set("calendarId", CalendarId, s.CalendarId, v => CalendarId = v);
         Set("isActive", IsActive, s.IsActive, v => IsActive = v);
         return changes;
     }
@@ -152,7 +156,7 @@ public sealed class ChatInbox
 public sealed record ChatInboxSettings(
     string? Name, string? TitleEn, string? TitleZh, string? GreetingEn, string? GreetingZh, string? Color, WidgetPosition Position,
     IReadOnlyList<string>? Languages, bool PreChatForm, bool PreChatRequireEmail, long MaxUploadBytes,
-    IReadOnlyList<string>? AllowedFileTypes, IReadOnlyList<string>? AllowedOrigins, Guid? TeamId, bool IsActive = true)
+    IReadOnlyList<string>? AllowedFileTypes, IReadOnlyList<string>? AllowedOrigins, Guid? TeamId, bool IsActive = true, Guid? CalendarId = null)
 {
     public static ChatInboxSettings Default(string name) => new(
         name, "Chat with us", "在线客服", "Hi! How can we help you today?", "您好！请问有什么可以帮您？", "#594ae2", WidgetPosition.Right,

@@ -18,9 +18,10 @@ public static class ChatInboxCommands
         var settings = new ChatInboxSettings(
             r.Name, r.TitleEn ?? d.TitleEn, r.TitleZh ?? d.TitleZh, r.GreetingEn ?? d.GreetingEn, r.GreetingZh ?? d.GreetingZh, r.Color ?? d.Color,
             r.Position ?? d.Position, r.Languages ?? d.Languages, r.PreChatForm ?? false, r.PreChatRequireEmail ?? false,
-            r.MaxUploadBytes ?? d.MaxUploadBytes, r.AllowedFileTypes ?? d.AllowedFileTypes, r.AllowedOrigins ?? [], r.TeamId);
+            r.MaxUploadBytes ?? d.MaxUploadBytes, r.AllowedFileTypes ?? d.AllowedFileTypes, r.AllowedOrigins ?? [], r.TeamId, true, r.CalendarId);
         var errors = new FieldErrors();
         await References.CheckAsync(db, errors, null, null, r.TeamId, ct);
+        await CheckCalendarAsync(db, errors, r.CalendarId, ct);
         var created = ChatInbox.Create(Guid.CreateVersion7(now), settings, NewSecret(), now);
         if (errors.Include(created.Error).ToError() is { } invalid)
         {
@@ -46,6 +47,7 @@ public static class ChatInboxCommands
         var next = settings(inbox);
         var errors = new FieldErrors();
         await References.CheckAsync(db, errors, null, null, next.TeamId, ct);
+        await CheckCalendarAsync(db, errors, next.CalendarId, ct);
         if (errors.ToError() is { } invalid)
         {
             return invalid;
@@ -60,6 +62,14 @@ public static class ChatInboxCommands
         db.Activities.AddRange(ActivityEntry.Updated(actor, now, "chat_inbox", id, changes.Value));
         await db.SaveChangesAsync(ct);
         return inbox;
+    }
+
+    private static async Task CheckCalendarAsync(KefuDbContext db, FieldErrors errors, Guid? calendarId, CancellationToken ct)
+    {
+        if (calendarId is { } id && !await db.BusinessCalendars.AnyAsync(c => c.Id == id, ct))
+        {
+            errors.Add("calendarId", $"no business calendar has the id {id}.");
+        }
     }
 
     public static async Task<Result<ChatInbox>> RotateSecretAsync(KefuDbContext db, Actor actor, DateTimeOffset now, Guid id, CancellationToken ct)

@@ -14,19 +14,19 @@ namespace Kefu.Server.Features.Chat;
 public sealed record ChatInboxDto(
     Guid Id, string Name, string TitleEn, string TitleZh, string GreetingEn, string GreetingZh, string Color, WidgetPosition Position,
     IReadOnlyList<string> Languages, bool PreChatForm, bool PreChatRequireEmail, long MaxUploadBytes, IReadOnlyList<string> AllowedFileTypes,
-    IReadOnlyList<string> AllowedOrigins, Guid? TeamId, string Secret, bool IsActive, DateTimeOffset CreatedAt, string EmbedCode)
+    IReadOnlyList<string> AllowedOrigins, Guid? TeamId, string Secret, bool IsActive, DateTimeOffset CreatedAt, string EmbedCode, Guid? CalendarId)
 {
     public static ChatInboxDto From(ChatInbox i, string baseUrl) => new(
         i.Id, i.Name, i.TitleEn, i.TitleZh, i.GreetingEn, i.GreetingZh, i.Color, i.Position, i.Languages, i.PreChatForm, i.PreChatRequireEmail,
         i.MaxUploadBytes, i.AllowedFileTypes, i.AllowedOrigins, i.TeamId, i.Secret, i.IsActive, i.CreatedAt,
-        $"<script src=\"{baseUrl}/widget/kefu.js\" data-inbox=\"{i.Id}\" async></script>");
+        $"<script src=\"{baseUrl}/widget/kefu.js\" data-inbox=\"{i.Id}\" async></script>", i.CalendarId);
 }
 
 /// <summary>A new inbox: only the name is required, everything else has a sensible default.</summary>
 public sealed record CreateChatInboxRequest(
     string? Name, string? TitleEn, string? TitleZh, string? GreetingEn, string? GreetingZh, string? Color, WidgetPosition? Position,
     IReadOnlyList<string>? Languages, bool? PreChatForm, bool? PreChatRequireEmail, long? MaxUploadBytes, IReadOnlyList<string>? AllowedFileTypes,
-    IReadOnlyList<string>? AllowedOrigins, Guid? TeamId);
+    IReadOnlyList<string>? AllowedOrigins, Guid? TeamId, Guid? CalendarId = null);
 
 /// <summary>PATCH body: omitted fields stay unchanged; teamId null removes the team.</summary>
 public sealed record UpdateChatInboxRequest
@@ -61,11 +61,13 @@ public sealed record UpdateChatInboxRequest
 
     public Optional<bool> IsActive { get; init; }
 
+    public Optional<Guid?> CalendarId { get; init; }
+
     public ChatInboxSettings Over(ChatInbox i) => new(
         Name.Or(i.Name), TitleEn.Or(i.TitleEn), TitleZh.Or(i.TitleZh), GreetingEn.Or(i.GreetingEn), GreetingZh.Or(i.GreetingZh),
         Color.Or(i.Color), Position.Or(i.Position), Languages.Or(i.Languages), PreChatForm.Or(i.PreChatForm),
         PreChatRequireEmail.Or(i.PreChatRequireEmail), MaxUploadBytes.Or(i.MaxUploadBytes), AllowedFileTypes.Or(i.AllowedFileTypes),
-        AllowedOrigins.Or(i.AllowedOrigins), TeamId.Or(i.TeamId), IsActive.Or(i.IsActive));
+        AllowedOrigins.Or(i.AllowedOrigins), TeamId.Or(i.TeamId), IsActive.Or(i.IsActive), CalendarId.Or(i.CalendarId));
 }
 
 /// <summary>Admins configure the web-chat inboxes: how the widget looks, who may embed it, which team answers.</summary>

@@ -20,10 +20,17 @@ public static class ChatQueries
 
     /// <summary>
     /// Agents who can take a chat of this inbox now: every role counts (admins and supervisors answer chats too);
-    /// with a team set, only its members.
+    /// with a team set, only its members; none outside the inbox's business hours (the widget is offline then).
     /// </summary>
     public static async Task<int> AgentsOnlineAsync(KefuDbContext db, ChatInbox inbox, DateTimeOffset now, CancellationToken ct)
     {
+        if (inbox.CalendarId is { } calendarId
+            && await db.BusinessCalendars.AsNoTracking().FirstOrDefaultAsync(c => c.Id == calendarId, ct) is { } calendar
+            && !calendar.Hours().IsOpen(now))
+        {
+            return 0;
+        }
+
         var since = now - Agent.HeartbeatTimeout;
         var query = db.Agents.AsNoTracking().Where(a => a.IsActive && a.Presence == Presence.Online && a.LastSeenAt >= since);
         if (inbox.TeamId is { } team)
