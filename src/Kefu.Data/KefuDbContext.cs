@@ -63,6 +63,22 @@ public sealed class KefuDbContext(DbContextOptions<KefuDbContext> options)
 
     public DbSet<Kefu.Core.Sla.SlaEventRecord> SlaEvents => Set<Kefu.Core.Sla.SlaEventRecord>();
 
+    public DbSet<Kefu.Core.Knowledge.KbCategory> KbCategories => Set<Kefu.Core.Knowledge.KbCategory>();
+
+    public DbSet<Kefu.Core.Knowledge.Faq> Faqs => Set<Kefu.Core.Knowledge.Faq>();
+
+    public DbSet<Kefu.Core.Knowledge.Article> Articles => Set<Kefu.Core.Knowledge.Article>();
+
+    public DbSet<Kefu.Core.Knowledge.KbRevision> KbRevisions => Set<Kefu.Core.Knowledge.KbRevision>();
+
+    public DbSet<Kefu.Core.Knowledge.FaqExample> FaqExamples => Set<Kefu.Core.Knowledge.FaqExample>();
+
+    public DbSet<Kefu.Core.Knowledge.ContentGap> ContentGaps => Set<Kefu.Core.Knowledge.ContentGap>();
+
+    public DbSet<Kefu.Core.Bot.BotSettings> BotSettings => Set<Kefu.Core.Bot.BotSettings>();
+
+    public DbSet<Kefu.Core.Bot.BotSession> BotSessions => Set<Kefu.Core.Bot.BotSession>();
+
     /// <summary>Cookie and antiforgery keys: kept with the data so restarts and several nodes share them.</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
@@ -315,6 +331,7 @@ public sealed class KefuDbContext(DbContextOptions<KefuDbContext> options)
         });
 
         SlaMapping.Map(b);
+        KnowledgeMapping.Map(b, IsPostgres);
     }
 
     /// <summary>A trigram index for substring search in any language (PostgreSQL; SQLite scans with LIKE).</summary>

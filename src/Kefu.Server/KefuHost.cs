@@ -7,6 +7,7 @@ using Kefu.Server.Features.Automation;
 using Kefu.Server.Features.Chat;
 using Kefu.Server.Features.Conversations;
 using Kefu.Server.Features.Customers;
+using Kefu.Server.Features.Knowledge;
 using Kefu.Server.Features.Sla;
 using Kefu.Server.Features.Workspace;
 using Kefu.Server.Infrastructure;
@@ -136,6 +137,7 @@ public static class KefuHost
         app.MapJobEndpoints();
         app.MapAutomationEndpoints();
         app.MapSlaEndpoints();
+        app.MapKnowledgeEndpoints();
         app.MapApiTokenEndpoints();
         app.MapAccountEndpoints();
         app.MapKefuRealtime();
