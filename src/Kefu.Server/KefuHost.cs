@@ -2,6 +2,7 @@ using System.Globalization;
 using Kefu.Data;
 using Kefu.Server.Components;
 using Kefu.Server.Features.Admin;
+using Kefu.Server.Features.Assistant;
 using Kefu.Server.Features.Auth;
 using Kefu.Server.Features.Automation;
 using Kefu.Server.Features.Chat;
@@ -72,6 +73,7 @@ public static class KefuHost
         services.AddKefuJobs();
         services.AddKefuAutomation();
         services.AddKefuSla();
+        services.AddKefuAssistant();
         services.Configure<JsonOptions>(o => Json.Configure(o.SerializerOptions));
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.AddProblemDetails(o => o.CustomizeProblemDetails = c =>
@@ -138,6 +140,7 @@ public static class KefuHost
         app.MapAutomationEndpoints();
         app.MapSlaEndpoints();
         app.MapKnowledgeEndpoints();
+        app.MapAssistantEndpoints();
         app.MapApiTokenEndpoints();
         app.MapAccountEndpoints();
         app.MapKefuRealtime();

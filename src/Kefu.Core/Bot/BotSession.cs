@@ -37,6 +37,9 @@ public sealed class BotSession
 
     public string? HandoffReason { get; private set; }
 
+    /// <summary>The last customer message the bot handled (a retried job does not handle it twice).</summary>
+    public Guid? LastMessageId { get; private set; }
+
     public DateTimeOffset? HandedOffAt { get; private set; }
 
     public DateTimeOffset CreatedAt { get; private set; }
@@ -57,8 +60,9 @@ public sealed class BotSession
     };
 
     /// <summary>Records a turn: the failed-round counter after it and what was offered.</summary>
-    public void Record(BotTurn turn, DateTimeOffset now)
+    public void Record(Guid messageId, BotTurn turn, DateTimeOffset now)
     {
+        LastMessageId = messageId;
         Turns++;
         FailedRounds = turn.FailedRounds;
         Suggestions = turn.Action == BotAction.Suggest ? turn.Candidates.Select(c => c.Id).ToList() : [];

@@ -43,6 +43,8 @@ public static class ChatQueries
          join c in db.Conversations.AsNoTracking() on s.ConversationId equals c.Id
          where s.InboxId == inboxId && c.FirstResponseAt == null && c.AssigneeId == null && c.MergedIntoId == null
                && (c.Status == ConversationStatus.New || c.Status == ConversationStatus.Open)
+               // A chat the bot is still answering waits for nobody; it joins the queue when the bot hands it off.
+               && !db.BotSessions.Any(b => b.ConversationId == c.Id && b.State == Kefu.Core.Bot.BotState.Active)
          orderby c.CreatedAt, c.Number
          select c.Id).ToListAsync(ct);
 

@@ -127,6 +127,11 @@ public static class ConversationCommands
         await AutomationOutbox.QueueAsync(db, actor, now, conversation.Id,
             kind == MessageKind.Inbound ? [AutomationTrigger.ConversationCreated, AutomationTrigger.MessageReceived] : [AutomationTrigger.ConversationCreated],
             created.Value.Id, ct);
+        if (kind == MessageKind.Inbound)
+        {
+            Assistant.AssistantOutbox.Queue(db, conversation.Id, created.Value.Id, now);
+        }
+
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         return (new ConversationDetail(ConversationDto.From(conversation, customer.DisplayName), [MessageDto.From(created.Value)]), true);
@@ -184,6 +189,10 @@ public static class ConversationCommands
             }
 
             await AutomationOutbox.QueueAsync(db, actor, now, conversation.Id, triggers, created.Value.Id, ct);
+            if (kind == MessageKind.Inbound)
+            {
+                Assistant.AssistantOutbox.Queue(db, conversation.Id, created.Value.Id, now);
+            }
 
             try
             {
