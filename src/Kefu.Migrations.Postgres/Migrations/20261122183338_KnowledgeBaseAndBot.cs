@@ -55,6 +55,7 @@ namespace Kefu.Migrations.Postgres.Migrations
                     FailedRounds = table.Column<int>(type: "integer", nullable: false),
                     Suggestions = table.Column<string>(type: "text", nullable: false),
                     HandoffReason = table.Column<string>(type: "character varying(40)", maxLength: 40, nullable: true),
+                    LastMessageId = table.Column<Guid>(type: "uuid", nullable: true),
                     HandedOffAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
                     CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
                     UpdatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),

@@ -55,6 +55,7 @@ namespace Kefu.Migrations.Sqlite.Migrations
                     FailedRounds = table.Column<int>(type: "INTEGER", nullable: false),
                     Suggestions = table.Column<string>(type: "TEXT", nullable: false),
                     HandoffReason = table.Column<string>(type: "TEXT", maxLength: 40, nullable: true),
+                    LastMessageId = table.Column<Guid>(type: "TEXT", nullable: true),
                     HandedOffAt = table.Column<long>(type: "INTEGER", nullable: true),
                     CreatedAt = table.Column<long>(type: "INTEGER", nullable: false),
                     UpdatedAt = table.Column<long>(type: "INTEGER", nullable: false),
