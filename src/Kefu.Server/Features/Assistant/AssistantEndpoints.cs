@@ -57,6 +57,10 @@ public static class AssistantEndpoints
             .WithSummary("Change the inbox's bot (admins): enabled, answerAtOrAbove, outOfScopeBelow, maxFailedRounds (0 = off), onCustomerRequest, onNegativeEmotion, onVip, amountThreshold (null = off), greetings.");
         bot.MapPost("/bot/try", Try).RequireAuthorization(Policies.DirectoryRead)
             .WithSummary("The test console: what the bot would do with a message (tier, matches with confidence, sentiment, category, handoff decision and reasons, the reply) under an inbox's settings or the settings sent.");
+        bot.MapGet("/conversations/{id:guid}/assist", Assist).RequireAuthorization(Policies.ConversationsRead).WithTags("Conversations")
+            .WithSummary("Agent assist: FAQ answers and articles for the customer's latest question, best first, with confidence.");
+        bot.MapPost("/conversations/{id:guid}/assist/used", AssistUsed).RequireAuthorization(Policies.ConversationsWrite).WithTags("Conversations")
+            .WithSummary("Tell the assistant an FAQ suggestion was used for this conversation: the customer's wording trains the bot's classifier.");
         bot.MapGet("/assistant/status", Status).RequireAuthorization(Policies.DirectoryRead)
             .WithSummary("Which knowledge-base version the assistant's models were built from, when, and how many items each language has.");
     }
@@ -191,6 +195,40 @@ public static class AssistantEndpoints
             new BotSignalsDto(e.Signals.AsksForHuman, e.Signals.NegativeEmotion, e.Signals.IsVip, e.Signals.Amount, e.Turn.FailedRounds),
             e.Turn.FailedRounds, e.Reading.SentimentLabel, e.Reading.Sentiment, e.Reading.CategoryId, key, e.Reading.CategoryConfidence, snapshot.KbVersion);
     }
+
+    private static async Task<Results<Ok<AssistResult>, ProblemHttpResult>> Assist(Guid id, ClaimsPrincipal user, KefuDbContext db, AssistantModels models, CancellationToken ct)
+    {
+        if (!await VisibleAsync(db, user, id, ct))
+        {
+            return Problems.From(new NotFound("Conversation", id.ToString()));
+        }
+
+        return TypedResults.Ok(await AgentAssist.SuggestAsync(db, models.Current, id, ct));
+    }
+
+    public sealed record AssistUsedRequest(string? Id);
+
+    private static async Task<Results<NoContent, ProblemHttpResult>> AssistUsed(
+        Guid id, AssistUsedRequest request, ClaimsPrincipal user, KefuDbContext db, AssistantModels models, TimeProvider clock, CancellationToken ct)
+    {
+        if (!await VisibleAsync(db, user, id, ct))
+        {
+            return Problems.From(new NotFound("Conversation", id.ToString()));
+        }
+
+        var assist = await AgentAssist.SuggestAsync(db, models.Current, id, ct);
+        if (assist.Suggestions.FirstOrDefault(s => s.Id == request.Id) is not { } used)
+        {
+            return Problems.From(Invalid.Field("id", "is not one of the conversation's current suggestions."));
+        }
+
+        await AgentAssist.LearnAsync(db, used, assist.Question!, clock.GetUtcNow(), ct);
+        return TypedResults.NoContent();
+    }
+
+    private static async Task<bool> VisibleAsync(KefuDbContext db, ClaimsPrincipal user, Guid id, CancellationToken ct) =>
+        await Conversations.ConversationViewer.LoadAsync(db, user.AgentId(), ct) is { } viewer
+        && await Conversations.ConversationQueries.VisibleTo(db.Conversations.AsNoTracking().Where(c => c.Id == id), viewer).AnyAsync(ct);
 
     private static async Task<Ok<AssistantStatus>> Status(KefuDbContext db, AssistantModels models, CancellationToken ct)
     {
