@@ -8,6 +8,7 @@ using Kefu.Server.Features.Automation;
 using Kefu.Server.Features.Chat;
 using Kefu.Server.Features.Conversations;
 using Kefu.Server.Features.Customers;
+using Kefu.Server.Features.HelpCenter;
 using Kefu.Server.Features.Knowledge;
 using Kefu.Server.Features.Sla;
 using Kefu.Server.Features.Workspace;
@@ -107,7 +108,10 @@ public static class KefuHost
                 Task.FromResult(http.Request.Headers.AcceptLanguage.ToString().TrimStart().StartsWith("zh", StringComparison.OrdinalIgnoreCase)
                     ? new ProviderCultureResult("zh-CN")
                     : null)));
+            HelpCenterEndpoints.AddHelpCenterCulture(o);
         });
+        // Pages in Chinese stay readable and small: characters are written as they are, not as &#x…; escapes.
+        services.AddWebEncoders(o => o.TextEncoderSettings = new System.Text.Encodings.Web.TextEncoderSettings(System.Text.Unicode.UnicodeRanges.All));
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddCascadingAuthenticationState();
         services.AddMudServices();
@@ -141,6 +145,7 @@ public static class KefuHost
         app.MapSlaEndpoints();
         app.MapKnowledgeEndpoints();
         app.MapAssistantEndpoints();
+        app.MapHelpCenterEndpoints();
         app.MapApiTokenEndpoints();
         app.MapAccountEndpoints();
         app.MapKefuRealtime();
