@@ -98,6 +98,21 @@ public sealed class KefuDbContext(DbContextOptions<KefuDbContext> options)
     public DbSet<Kefu.Core.Authority.AuthorityLimits> AuthorityLimits => Set<Kefu.Core.Authority.AuthorityLimits>();
 
     public DbSet<Kefu.Core.Authority.CompensationRequest> CompensationRequests => Set<Kefu.Core.Authority.CompensationRequest>();
+    public DbSet<Kefu.Core.Knowledge.KbCategory> KbCategories => Set<Kefu.Core.Knowledge.KbCategory>();
+
+    public DbSet<Kefu.Core.Knowledge.Faq> Faqs => Set<Kefu.Core.Knowledge.Faq>();
+
+    public DbSet<Kefu.Core.Knowledge.Article> Articles => Set<Kefu.Core.Knowledge.Article>();
+
+    public DbSet<Kefu.Core.Knowledge.KbRevision> KbRevisions => Set<Kefu.Core.Knowledge.KbRevision>();
+
+    public DbSet<Kefu.Core.Knowledge.FaqExample> FaqExamples => Set<Kefu.Core.Knowledge.FaqExample>();
+
+    public DbSet<Kefu.Core.Knowledge.ContentGap> ContentGaps => Set<Kefu.Core.Knowledge.ContentGap>();
+
+    public DbSet<Kefu.Core.Bot.BotSettings> BotSettings => Set<Kefu.Core.Bot.BotSettings>();
+
+    public DbSet<Kefu.Core.Bot.BotSession> BotSessions => Set<Kefu.Core.Bot.BotSession>();
 
     /// <summary>Cookie and antiforgery keys: kept with the data so restarts and several nodes share them.</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
@@ -357,6 +372,7 @@ public sealed class KefuDbContext(DbContextOptions<KefuDbContext> options)
         SlaMapping.Map(b);
         IntegrationMapping.Map(b);
         RoutingMapping.Map(b);
+        KnowledgeMapping.Map(b, IsPostgres);
     }
 
     /// <summary>A trigram index for substring search in any language (PostgreSQL; SQLite scans with LIKE).</summary>

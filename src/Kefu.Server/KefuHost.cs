@@ -2,6 +2,7 @@ using System.Globalization;
 using Kefu.Data;
 using Kefu.Server.Components;
 using Kefu.Server.Features.Admin;
+using Kefu.Server.Features.Assistant;
 using Kefu.Server.Features.Auth;
 using Kefu.Server.Features.Automation;
 using Kefu.Server.Features.Chat;
@@ -10,6 +11,8 @@ using Kefu.Server.Features.Customers;
 using Kefu.Server.Features.Authority;
 using Kefu.Server.Features.Promises;
 using Kefu.Server.Features.Routing;
+using Kefu.Server.Features.HelpCenter;
+using Kefu.Server.Features.Knowledge;
 using Kefu.Server.Features.Sla;
 using Kefu.Server.Features.Email;
 using Kefu.Server.Features.Webhooks;
@@ -80,6 +83,7 @@ public static class KefuHost
         services.AddKefuIntegrations();
         services.AddKefuRouting();
         services.AddKefuPromises();
+        services.AddKefuAssistant();
         services.Configure<JsonOptions>(o => Json.Configure(o.SerializerOptions));
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.AddProblemDetails(o => o.CustomizeProblemDetails = c =>
@@ -113,7 +117,10 @@ public static class KefuHost
                 Task.FromResult(http.Request.Headers.AcceptLanguage.ToString().TrimStart().StartsWith("zh", StringComparison.OrdinalIgnoreCase)
                     ? new ProviderCultureResult("zh-CN")
                     : null)));
+            HelpCenterEndpoints.AddHelpCenterCulture(o);
         });
+        // Pages in Chinese stay readable and small: characters are written as they are, not as &#x…; escapes.
+        services.AddWebEncoders(o => o.TextEncoderSettings = new System.Text.Encodings.Web.TextEncoderSettings(System.Text.Unicode.UnicodeRanges.All));
         services.AddRazorComponents().AddInteractiveServerComponents();
         services.AddCascadingAuthenticationState();
         services.AddMudServices();
@@ -148,6 +155,9 @@ public static class KefuHost
         app.MapRoutingEndpoints();
         app.MapPromiseEndpoints();
         app.MapAuthorityEndpoints();
+        app.MapKnowledgeEndpoints();
+        app.MapAssistantEndpoints();
+        app.MapHelpCenterEndpoints();
         app.MapApiTokenEndpoints();
         app.MapAccountEndpoints();
         app.MapKefuRealtime();

@@ -120,19 +120,28 @@ public static class ChatFixture
         return await server.ClientAsync(admin.Id);
     }
 
-    /// <summary>Creates a chat inbox through the admin API; returns its id and identity secret.</summary>
-    public static async Task<(Guid Id, string Secret)> CreateInboxAsync(this KefuServer server, object settings)
+    /// <summary>
+    /// Creates a chat inbox through the admin API; returns its id and identity secret. The answer bot (on by default
+    /// for new inboxes) is turned off unless <paramref name="bot"/>: these tests are about people chatting.
+    /// </summary>
+    public static async Task<(Guid Id, string Secret)> CreateInboxAsync(this KefuServer server, object settings, bool bot = false)
     {
         using var admin = await server.AdminClientAsync();
         var response = await admin.PostAsJsonAsync("/api/v1/chat-inboxes", settings);
         var body = await response.Content.ReadAsStringAsync();
         Assert.True(response.IsSuccessStatusCode, body);
         var inbox = JsonNode.Parse(body)!;
-        return (inbox["id"]!.GetValue<Guid>(), inbox["secret"]!.GetValue<string>());
+        var id = inbox["id"]!.GetValue<Guid>();
+        if (!bot)
+        {
+            (await admin.PutAsJsonAsync($"/api/v1/chat-inboxes/{id}/bot", new { enabled = false })).EnsureSuccessStatusCode();
+        }
+
+        return (id, inbox["secret"]!.GetValue<string>());
     }
 
     /// <summary>An inbox answered by a fresh team with one agent (who can sign in with the returned password).</summary>
-    public static async Task<ChatSetupResult> CreateChatSetupAsync(this KefuServer server, object? extra = null)
+    public static async Task<ChatSetupResult> CreateChatSetupAsync(this KefuServer server, object? extra = null, bool bot = false)
     {
         var name = Unique("chat-");
         var team = await server.CreateTeamAsync(name);
@@ -142,7 +151,7 @@ public static class ChatFixture
         var settings = JsonSerializer.SerializeToNode(extra ?? new { }, Json)!.AsObject();
         settings["name"] = name;
         settings["teamId"] = team;
-        var (inbox, secret) = await server.CreateInboxAsync(settings);
+        var (inbox, secret) = await server.CreateInboxAsync(settings, bot);
         return new ChatSetupResult(inbox, secret, team, agent, email, password);
     }
 

@@ -77,6 +77,7 @@ public sealed class KefuServer : WebApplicationFactory<Program>, IAsyncLifetime
         builder.UseSetting("Admin:Email", AdminEmail);
         builder.UseSetting("Admin:Password", AdminPassword);
         builder.UseSetting("Admin:Name", "E2E Admin");
+        builder.UseSetting("Assistant:PollInterval", "00:00:00.200");
     }
 
     /// <summary>Creates an agent the way an admin does without choosing a password: returns the one-time password.</summary>

@@ -125,7 +125,7 @@ public sealed class FaqMatcher : IDisposable
         return 0.7 * ofPhrasing + 0.3 * ofQuery;
     }
 
-    internal static HashSet<string> Bigrams(string normalized)
+    public static HashSet<string> Bigrams(string normalized)
     {
         var set = new HashSet<string>(StringComparer.Ordinal);
         var tokens = TextNormalizer.Tokenize(normalized).Split(' ', StringSplitOptions.RemoveEmptyEntries);

@@ -19,7 +19,9 @@ public sealed record AutomationFacts(
     bool InBusinessHours,
     IReadOnlyDictionary<string, string> Attributes,
     double HoursInStatus,
-    double HoursSinceLastMessage);
+    double HoursSinceLastMessage,
+    double? Sentiment = null,
+    Guid? SuggestedCategoryId = null);
 
 public sealed record RuleMatch(AutomationRule Rule, IReadOnlyList<RuleAction> Actions);
 
@@ -72,6 +74,8 @@ public static class Automation
         ConditionField.Attribute => Attribute(c, f.Attributes.TryGetValue(c.Key ?? "", out var value) ? value : null),
         ConditionField.HoursInStatus => Hours(c, f.HoursInStatus),
         ConditionField.HoursSinceLastMessage => Hours(c, f.HoursSinceLastMessage),
+        ConditionField.Sentiment => f.Sentiment is { } sentiment && Hours(c, sentiment),
+        ConditionField.SuggestedCategory => Reference(c, f.SuggestedCategoryId),
         _ => throw new ArgumentOutOfRangeException(nameof(c), c.Field, null),
     };
 

@@ -41,6 +41,12 @@ public enum ConditionField
 
     /// <summary>Hours since the last message of anyone (time rules).</summary>
     HoursSinceLastMessage,
+
+    /// <summary>The sentiment of the customer's message, from -1 (negative) to 1 (positive): at_least / at_most.</summary>
+    Sentiment,
+
+    /// <summary>The category the assistant suggests for the customer's message.</summary>
+    SuggestedCategory,
 }
 
 public enum ConditionOperator

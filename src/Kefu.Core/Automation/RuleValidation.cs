@@ -60,6 +60,10 @@ public static class RuleValidation
             ConditionField.Category or ConditionField.Team or ConditionField.Assignee => Ids(values),
             ConditionField.BusinessHours => values.Count == 1 && BusinessHoursValues.Contains(values[0].Trim().ToLowerInvariant()) ? null : "must be one value: open or closed.",
             ConditionField.HoursInStatus or ConditionField.HoursSinceLastMessage => Hours(values),
+            ConditionField.Sentiment => values.Count == 1 && double.TryParse(values[0], NumberStyles.Float, CultureInfo.InvariantCulture, out var p) && p is >= -1 and <= 1
+                ? null
+                : "must be one number from -1 (negative) to 1 (positive).",
+            ConditionField.SuggestedCategory => Ids(values),
             ConditionField.Tags or ConditionField.Segment or ConditionField.Text or ConditionField.Subject or ConditionField.Attribute =>
                 values.Any(v => v.Length > Limits.AttributeValue) ? $"must each be at most {Limits.AttributeValue} characters." : null,
             _ => throw new ArgumentOutOfRangeException(nameof(c), c.Field, null),
@@ -113,13 +117,13 @@ public static class RuleValidation
     {
         ConditionField.Channel or ConditionField.Status or ConditionField.Segment => [ConditionOperator.Is, ConditionOperator.IsNot],
         ConditionField.Priority => [ConditionOperator.Is, ConditionOperator.IsNot, ConditionOperator.AtLeast, ConditionOperator.AtMost],
-        ConditionField.Category or ConditionField.Team or ConditionField.Assignee =>
+        ConditionField.Category or ConditionField.Team or ConditionField.Assignee or ConditionField.SuggestedCategory =>
             [ConditionOperator.Is, ConditionOperator.IsNot, ConditionOperator.IsEmpty, ConditionOperator.IsNotEmpty],
         ConditionField.Tags => [ConditionOperator.Contains, ConditionOperator.NotContains, ConditionOperator.IsEmpty, ConditionOperator.IsNotEmpty],
         ConditionField.Text or ConditionField.Subject => [ConditionOperator.Contains, ConditionOperator.NotContains],
         ConditionField.BusinessHours => [ConditionOperator.Is],
         ConditionField.Attribute => [ConditionOperator.Is, ConditionOperator.IsNot, ConditionOperator.Contains, ConditionOperator.NotContains, ConditionOperator.IsEmpty, ConditionOperator.IsNotEmpty],
-        ConditionField.HoursInStatus or ConditionField.HoursSinceLastMessage => [ConditionOperator.AtLeast, ConditionOperator.AtMost],
+        ConditionField.HoursInStatus or ConditionField.HoursSinceLastMessage or ConditionField.Sentiment => [ConditionOperator.AtLeast, ConditionOperator.AtMost],
         _ => throw new ArgumentOutOfRangeException(nameof(field), field, null),
     };
 

@@ -48,6 +48,31 @@ public sealed class Message
 
     public DateTimeOffset CreatedAt { get; private set; }
 
+    /// <summary>The category the assistant suggests for an inbound message (agents can apply it), or null.</summary>
+    public Guid? SuggestedCategoryId { get; private set; }
+
+    public double? CategoryConfidence { get; private set; }
+
+    /// <summary>Sentiment of an inbound message: polarity in [-1, 1] (negative below 0), null until analysed.</summary>
+    public double? Sentiment { get; private set; }
+
+    /// <summary>negative, neutral or positive.</summary>
+    public string? SentimentLabel { get; private set; }
+
+    /// <summary>Answers the customer can pick with one click (the bot's "did you mean…" suggestions).</summary>
+    public List<string> QuickReplies { get; private set; } = [];
+
+    /// <summary>Stores what the assistant read in an inbound message.</summary>
+    public void Analysed(Guid? categoryId, double? categoryConfidence, double sentiment, string sentimentLabel)
+    {
+        SuggestedCategoryId = categoryId;
+        CategoryConfidence = categoryId is null ? null : categoryConfidence;
+        Sentiment = Math.Clamp(sentiment, -1, 1);
+        SentimentLabel = sentimentLabel;
+    }
+
+    public void Offer(IReadOnlyList<string> quickReplies) => QuickReplies = quickReplies.Where(q => !string.IsNullOrWhiteSpace(q)).Take(5).ToList();
+
     public static Result<Message> Create(
         Guid conversationId, MessageKind kind, AuthorKind author, Guid? authorId, string text, string? html,
         IReadOnlyList<Attachment>? attachments, string? clientMessageId, DateTimeOffset now, string fieldPrefix = "")

@@ -17,6 +17,7 @@ namespace Kefu.Server.Realtime;
 [JsonDerivedType(typeof(NotificationCreated), "notification")]
 [JsonDerivedType(typeof(ReadChanged), "read")]
 [JsonDerivedType(typeof(QueueChanged), "queue")]
+[JsonDerivedType(typeof(MessageAnalysed), "message.analysed")]
 public abstract record KefuEvent;
 
 public sealed record MessageCreated(ConversationDto Conversation, MessageDto Message) : KefuEvent;
@@ -38,3 +39,6 @@ public sealed record ReadChanged(Guid ConversationId, bool ByVisitor, DateTimeOf
 
 /// <summary>The chat queue of an inbox moved: waiting visitors recompute their position.</summary>
 public sealed record QueueChanged(Guid? InboxId) : KefuEvent;
+
+/// <summary>The assistant read a customer message (suggested category, sentiment).</summary>
+public sealed record MessageAnalysed(Guid ConversationId, Guid MessageId, MessageInsight Insight) : KefuEvent;

@@ -10,7 +10,8 @@ using Microsoft.EntityFrameworkCore;
 namespace Kefu.Server.Realtime;
 
 /// <summary>What a visitor's widget sees of a message: never notes, never agents' ids.</summary>
-public sealed record VisitorMessage(Guid Id, string From, string Text, string? Html, IReadOnlyList<Attachment> Attachments, string? ClientMessageId, DateTimeOffset CreatedAt);
+public sealed record VisitorMessage(Guid Id, string From, string Text, string? Html, IReadOnlyList<Attachment> Attachments, string? ClientMessageId, DateTimeOffset CreatedAt,
+    IReadOnlyList<string>? QuickReplies = null);
 
 /// <summary>The visitor's chat as the widget shows it. Number and status are null until the first message.</summary>
 public sealed record VisitorSession(string VisitorId, bool Verified, string? Name, long? Number, string? Status, DateTimeOffset? AgentReadAt, DateTimeOffset? VisitorReadAt);
@@ -58,7 +59,7 @@ public sealed class VisitorHub(
             AuthorKind.Bot => "bot",
             AuthorKind.System => "system",
         },
-        m.Text, m.Html, m.Attachments, m.AuthorKind == AuthorKind.Customer ? ChatCommands.VisitorClientId(m.ClientMessageId) : null, m.CreatedAt);
+        m.Text, m.Html, m.Attachments, m.AuthorKind == AuthorKind.Customer ? ChatCommands.VisitorClientId(m.ClientMessageId) : null, m.CreatedAt, m.QuickReplies);
 
     /// <summary>
     /// Starts (or resumes) the chat: the token names the visitor (none: a new visitor). A signed identity links the

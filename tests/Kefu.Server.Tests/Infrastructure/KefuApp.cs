@@ -113,6 +113,8 @@ public sealed partial class KefuApp : IAsyncDisposable
         ["Jobs:RetryDelays:0"] = "00:00:00.050",
         ["Jobs:RetryDelays:1"] = "00:00:00.100",
         ["Jobs:RetryDelays:2"] = "00:00:00.150",
+        // The assistant notices knowledge-base changes within a fifth of a second.
+        ["Assistant:PollInterval"] = "00:00:00.200",
         ["Logging:LogLevel:Default"] = "Warning",
         ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
         ["Logging:LogLevel:Microsoft.EntityFrameworkCore"] = "Warning",

@@ -22,7 +22,8 @@ namespace Kefu.Server.Features.Automation;
 /// job, so a retried job does not post them twice.
 /// </summary>
 public sealed class AutomationJob(
-    KefuDbContext db, TimeProvider clock, RealtimePublisher realtime, WorkspaceNotifications notifications, ILogger<AutomationJob> log) : IJobHandler
+    KefuDbContext db, TimeProvider clock, RealtimePublisher realtime, WorkspaceNotifications notifications, Assistant.AssistantModels models,
+    IOptions<Assistant.AssistantOptions> assistant, ILogger<AutomationJob> log) : IJobHandler
 {
     public const string Kind = "automation.run";
 
@@ -32,7 +33,7 @@ public sealed class AutomationJob(
         var now = clock.GetUtcNow();
         var rules = await db.AutomationRules.AsNoTracking()
             .Where(r => r.IsActive && (run.RuleId == null ? run.Triggers.Contains(r.Trigger) : r.Id == run.RuleId)).ToListAsync(ct);
-        var facts = await FactsAsync(db, run.ConversationId, run.MessageId, now, ct);
+        var facts = await FactsAsync(db, run.ConversationId, run.MessageId, now, ct, models.Current, assistant.Value.MinCategoryConfidence);
         if (rules.Count == 0 || facts is null)
         {
             return JobOutcome.Done;
@@ -179,7 +180,9 @@ public sealed class AutomationJob(
     }
 
     /// <summary>Everything rules can test about the conversation now; null when it no longer exists.</summary>
-    public static async Task<AutomationFacts?> FactsAsync(KefuDbContext db, Guid conversationId, Guid? messageId, DateTimeOffset now, CancellationToken ct)
+    /// <param name="models">To read a message the assistant has not read yet (its job may run after this one).</param>
+    public static async Task<AutomationFacts?> FactsAsync(
+        KefuDbContext db, Guid conversationId, Guid? messageId, DateTimeOffset now, CancellationToken ct, Assistant.AssistantSnapshot? models = null, double minCategoryConfidence = 0.2)
     {
         var c = await db.Conversations.AsNoTracking().FirstOrDefaultAsync(x => x.Id == conversationId, ct);
         if (c is null)
@@ -190,10 +193,17 @@ public sealed class AutomationJob(
         var customer = await db.Customers.AsNoTracking().FirstOrDefaultAsync(x => x.Id == c.CustomerId, ct);
         var earlier = await db.Conversations.AnyAsync(x => x.CustomerId == c.CustomerId && x.CreatedAt < c.CreatedAt, ct);
         var segment = CustomerSegments.Of(customer?.Tags ?? [], earlier);
-        var text = messageId is { } m
-            ? await db.Messages.AsNoTracking().Where(x => x.Id == m).Select(x => x.Text).FirstOrDefaultAsync(ct)
+        var message = messageId is { } m
+            ? await db.Messages.AsNoTracking().Where(x => x.Id == m).Select(x => new { x.Text, x.Kind, x.Sentiment, x.SentimentLabel, x.SuggestedCategoryId }).FirstOrDefaultAsync(ct)
             : await db.Messages.AsNoTracking().Where(x => x.ConversationId == c.Id && x.Kind == MessageKind.Inbound)
-                .OrderByDescending(x => x.CreatedAt).Select(x => x.Text).FirstOrDefaultAsync(ct);
+                .OrderByDescending(x => x.CreatedAt).Select(x => new { x.Text, x.Kind, x.Sentiment, x.SentimentLabel, x.SuggestedCategoryId }).FirstOrDefaultAsync(ct);
+        var text = message?.Text;
+        var (sentiment, suggested) = (message?.Sentiment, message?.SuggestedCategoryId);
+        if (message is { Kind: MessageKind.Inbound, SentimentLabel: null } && models is not null)
+        {
+            var reading = models.Read(message.Text, minCategoryConfidence);
+            (sentiment, suggested) = (reading.Sentiment, reading.CategoryId);
+        }
         var hours = await HoursAsync(db, c.SlaPolicyId, ct);
 
         // Rows written before StatusChangedAt existed carry its zero value: their last update is the best bound.
@@ -201,7 +211,7 @@ public sealed class AutomationJob(
         return new AutomationFacts(
             c.Channel, c.Priority, c.Status, c.CategoryId, c.TeamId, c.AssigneeId, c.Tags, [WireName.Of(segment)],
             text ?? "", c.Subject, hours.IsOpen(now), customer?.Attributes ?? [],
-            (now - inStatusSince).TotalHours, (now - c.LastMessageAt).TotalHours);
+            (now - inStatusSince).TotalHours, (now - c.LastMessageAt).TotalHours, sentiment, suggested);
     }
 
     /// <summary>The calendar of the conversation's SLA policy, else the first calendar, else always open.</summary>

@@ -208,6 +208,11 @@ public static class ChatCommands
 
         var detail = created.Value.Detail;
         var conversationId = detail.Conversation.Id;
+        if (created.Value.Created)
+        {
+            var firstId = detail.Messages.First(m => m.ClientMessageId == storedId).Id;
+            await Assistant.BotSessions.StartAsync(db, inbox.Id, conversationId, firstId, Kefu.Core.Knowledge.KbLanguages.Detect(text ?? "", session.Language), now, ct);
+        }
         var previous = session.ConversationId;
         var attached = await db.ChatSessions.Where(s => s.Id == session.Id && s.ConversationId == previous)
             .ExecuteUpdateAsync(s => s.SetProperty(x => x.ConversationId, conversationId), ct);

@@ -54,6 +54,8 @@ public static class ChatQueries
                              join u in db.Customers.AsNoTracking() on c.CustomerId equals u.Id
                              where s.InboxId == inboxId && c.FirstResponseAt == null && c.AssigneeId == null && c.MergedIntoId == null
                                    && (c.Status == ConversationStatus.New || c.Status == ConversationStatus.Open)
+                                   // A chat the bot is still answering waits for nobody; it joins the queue when the bot hands it off.
+                                   && !db.BotSessions.Any(b => b.ConversationId == c.Id && b.State == Kefu.Core.Bot.BotState.Active)
                              select new { c.Id, u.Tags, c.Priority, c.CreatedAt, c.Number }).ToListAsync(ct);
         return ChatQueue.Order(waiting.Select(w => new QueueEntry(
                 w.Id, w.Tags.Any(t => string.Equals(t, CustomerSegments.VipTag, StringComparison.OrdinalIgnoreCase)), w.Priority, w.CreatedAt, w.Number)))

@@ -18,7 +18,8 @@ namespace Kefu.Server.Features.Chat;
 /// <summary>What the widget needs before it shows anything. Titles and greetings are keyed by language ("zh-CN", "en").</summary>
 public sealed record WidgetConfig(
     Guid InboxId, IReadOnlyDictionary<string, string> Title, IReadOnlyDictionary<string, string> Greeting, string Color, WidgetPosition Position,
-    IReadOnlyList<string> Languages, bool PreChatForm, bool PreChatRequireEmail, long MaxUploadBytes, IReadOnlyList<string> AllowedFileTypes, bool Online);
+    IReadOnlyList<string> Languages, bool PreChatForm, bool PreChatRequireEmail, long MaxUploadBytes, IReadOnlyList<string> AllowedFileTypes, bool Online,
+    bool Bot = false);
 
 public sealed record DefaultInbox(Guid InboxId);
 
@@ -73,7 +74,8 @@ public static class WidgetEndpoints
         return TypedResults.Ok(new WidgetConfig(
             inbox.Id, new Dictionary<string, string> { ["zh-CN"] = inbox.TitleZh, ["en"] = inbox.TitleEn },
             new Dictionary<string, string> { ["zh-CN"] = inbox.GreetingZh, ["en"] = inbox.GreetingEn },
-            inbox.Color, inbox.Position, inbox.Languages, inbox.PreChatForm, inbox.PreChatRequireEmail, inbox.MaxUploadBytes, inbox.AllowedFileTypes, online));
+            inbox.Color, inbox.Position, inbox.Languages, inbox.PreChatForm, inbox.PreChatRequireEmail, inbox.MaxUploadBytes, inbox.AllowedFileTypes, online,
+            await Assistant.BotSessions.EnabledAsync(db, inbox.Id, ct)));
     }
 
     private static async Task<Results<Accepted<OfflineMessageAccepted>, ProblemHttpResult>> Offline(

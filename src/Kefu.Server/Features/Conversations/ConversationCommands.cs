@@ -141,6 +141,11 @@ public static class ConversationCommands
         var dto = ConversationDto.From(conversation, customer.DisplayName);
         var first = MessageDto.From(created.Value);
         await WebhookOutbox.ConversationCreatedAsync(db, actor, now, dto, first, ct);
+        if (kind == MessageKind.Inbound)
+        {
+            Assistant.AssistantOutbox.Queue(db, conversation.Id, created.Value.Id, now);
+        }
+
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         return (new ConversationDetail(dto, [first]), true);
@@ -200,6 +205,10 @@ public static class ConversationCommands
             }
 
             await AutomationOutbox.QueueAsync(db, actor, now, conversation.Id, triggers, created.Value.Id, ct);
+            if (kind == MessageKind.Inbound)
+            {
+                Assistant.AssistantOutbox.Queue(db, conversation.Id, created.Value.Id, now);
+            }
 
             // Replies on e-mail conversations (and offline chat messages) go out by SMTP: the send job commits with the message.
             await EmailOutbox.QueueAsync(db, conversation, created.Value, now, ct);

@@ -17,12 +17,22 @@ public sealed record ConversationDto(
         c.ResolvedAt, c.ClosedAt, c.MergedIntoId, c.MessageCount, c.Version, Features.Sla.ConversationSlaDto.From(c));
 }
 
+/// <summary>What the assistant read in a customer message: a suggested category with its confidence, and the sentiment (polarity in [-1, 1]).</summary>
+public sealed record MessageInsight(Guid? SuggestedCategoryId, double? CategoryConfidence, double? Sentiment, string? SentimentLabel)
+{
+    public static MessageInsight? From(Message m) =>
+        m.SentimentLabel is null ? null : new(m.SuggestedCategoryId, m.CategoryConfidence, m.Sentiment, m.SentimentLabel);
+}
+
+/// <param name="Insight">Inbound messages once the assistant has read them (moments after they arrive), else null.</param>
+/// <param name="QuickReplies">Answers offered to the customer as buttons (the bot's suggestions), if any.</param>
 public sealed record MessageDto(
     Guid Id, Guid ConversationId, MessageKind Kind, AuthorKind AuthorKind, Guid? AuthorId, string Text, string? Html,
-    IReadOnlyList<Attachment> Attachments, string? ClientMessageId, DateTimeOffset CreatedAt)
+    IReadOnlyList<Attachment> Attachments, string? ClientMessageId, DateTimeOffset CreatedAt, MessageInsight? Insight = null, IReadOnlyList<string>? QuickReplies = null)
 {
     public static MessageDto From(Message m) =>
-        new(m.Id, m.ConversationId, m.Kind, m.AuthorKind, m.AuthorId, m.Text, m.Html, m.Attachments, m.ClientMessageId, m.CreatedAt);
+        new(m.Id, m.ConversationId, m.Kind, m.AuthorKind, m.AuthorId, m.Text, m.Html, m.Attachments, m.ClientMessageId, m.CreatedAt,
+            MessageInsight.From(m), m.QuickReplies.Count > 0 ? m.QuickReplies : null);
 }
 
 public sealed record ConversationDetail(ConversationDto Conversation, IReadOnlyList<MessageDto> Messages);

@@ -279,6 +279,7 @@
     'textarea,input{font:inherit;border:1px solid #ccc;border-radius:8px;padding:8px;width:100%}textarea{resize:none;height:40px}' +
     '.send,.primary{background:var(--c);color:#fff;border:0;border-radius:8px;padding:0 14px;cursor:pointer;min-height:38px;white-space:nowrap}' +
     '.attach{background:none;border:0;color:#666;cursor:pointer;padding:0 2px}.launcher svg{width:28px;height:28px;vertical-align:middle}label{font-size:13px;color:#444;display:block}.hp{position:absolute;left:-5000px}' +
+    '.quick{display:flex;flex-wrap:wrap;gap:6px;align-self:flex-start;max-width:90%}.qr{background:#fff;border:1px solid var(--c);color:var(--c);border-radius:14px;padding:4px 10px;cursor:pointer;font-size:13px;text-align:left}' +
     ':focus-visible{outline:2px solid #1565c0;outline-offset:2px}';
 
   function build() {
@@ -360,7 +361,8 @@
     ui.dot.className = 'dot' + (online ? ' on' : '');
     var chatting = !!session.number || msgs.length > 0;
     var pre = config.preChatForm && !chatting && !store.introduced;
-    var off = !online && !chatting && !store.introduced;
+    // With the bot on, someone always answers: the offline form is for inboxes without a bot.
+    var off = !online && !config.bot && !chatting && !store.introduced;
     ui.offline.hidden = !off;
     ui.prechat.hidden = off || !pre;
     ui.composer.hidden = off || pre;
@@ -374,6 +376,17 @@
     var greeting = config.greeting[lang];
     if (greeting) ui.log.appendChild(el('div', { class: 'm agent', 'data-testid': 'kefu-greeting' }, greeting));
     msgs.forEach(function (m) { ui.log.appendChild(bubble(m)); });
+    // The bot's suggestions ("did you mean…") as buttons, while they are the last word in the chat.
+    var lastMsg = msgs[msgs.length - 1];
+    if (lastMsg && lastMsg.from !== 'visitor' && lastMsg.quickReplies && lastMsg.quickReplies.length) {
+      var row = el('div', { class: 'quick', 'data-testid': 'kefu-quick-replies' });
+      lastMsg.quickReplies.forEach(function (q) {
+        var b = el('button', { type: 'button', class: 'qr', 'data-testid': 'kefu-quick-reply' }, q);
+        b.onclick = function () { enqueue(q, null); };
+        row.appendChild(b);
+      });
+      ui.log.appendChild(row);
+    }
     if (atBottom || isOpen) ui.log.scrollTop = ui.log.scrollHeight;
   }
 

@@ -1,0 +1,83 @@
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Microsoft.Playwright;
+using static Microsoft.Playwright.Assertions;
+
+namespace Kefu.E2E;
+
+/// <summary>
+/// The answer bot through the real widget in Chromium: with no agent online the chat still opens (the bot answers),
+/// an FAQ question in Chinese gets the knowledge base's answer, a suggestion is one click, and 转人工 hands the chat
+/// to a person: the visitor joins the queue and agents get a note with the reason.
+/// </summary>
+[Collection(ServerCollection.Name)]
+public sealed class BotWidgetTests(KefuServer server)
+{
+    [Fact]
+    public async Task Bot_FaqQuestionInChinese_AnswersThenHandsOffOnRequest()
+    {
+        var u = ChatFixture.Unique();
+        using var admin = await server.AdminClientAsync();
+        var answer = $"会员积分{u}兑换的礼品会在3个工作日内发货，可在“我的订单”查看物流。";
+        await PublishAsync(admin, $"积分{u}兑换的礼品多久发货？", [$"积分{u}换的礼品什么时候发", $"积分{u}兑换礼品发货时间"], answer);
+        await PublishAsync(admin, $"发票{u}怎么开？", [$"怎么开发票{u}", $"发票{u}在哪里申请"], $"在订单详情页点击“申请发票{u}”即可。");
+        await PublishAsync(admin, $"退货地址{u}是哪里？", [$"退货{u}寄到哪里", $"退货{u}的地址"], $"退货请寄到上海市{u}仓库。");
+        await WaitForModelsAsync(admin);
+        var chat = await server.CreateChatSetupAsync(bot: true);
+
+        await using var context = await server.Browser.NewContextAsync(new() { BaseURL = server.BaseUrl, Locale = "zh-CN" });
+        var visitor = await context.NewPageAsync();
+        await visitor.GotoAsync(chat.DemoUrl());
+        await visitor.GetByTestId("kefu-launcher").ClickAsync();
+        // Nobody is online, but the bot is: the chat opens instead of the offline form.
+        await Expect(visitor.GetByTestId("kefu-composer")).ToBeVisibleAsync();
+        await Expect(visitor.GetByTestId("kefu-offline-form")).ToBeHiddenAsync();
+
+        await visitor.GetByTestId("kefu-input").FillAsync($"你好，积分{u}兑换的礼品多久能发货？");
+        await visitor.GetByTestId("kefu-send").ClickAsync();
+        var bot = visitor.Locator("[data-testid=kefu-message][data-from=bot]");
+        await Expect(bot.Last).ToContainTextAsync(answer);
+        await Expect(bot.First).ToContainTextAsync("我是智能助手");
+        await visitor.ScreenshotAsync(new() { Path = Artifact("bot-answer.png") });
+
+        // A question between two entries: the bot offers them as buttons; a click answers.
+        await visitor.GetByTestId("kefu-input").FillAsync($"积分{u}和发票{u}");
+        await visitor.GetByTestId("kefu-send").ClickAsync();
+        var quick = visitor.GetByTestId("kefu-quick-reply");
+        await Expect(quick.Last).ToHaveTextAsync("转人工");
+        await Expect(bot.Last).ToContainTextAsync("您是不是想问");
+        await visitor.ScreenshotAsync(new() { Path = Artifact("bot-suggestions.png") });
+        await quick.Filter(new() { HasText = $"发票{u}怎么开" }).ClickAsync();
+        await Expect(bot.Last).ToContainTextAsync($"申请发票{u}");
+        await Expect(visitor.GetByTestId("kefu-quick-replies")).ToHaveCountAsync(0);
+
+        // 转人工: handed to a person, the visitor waits in the queue.
+        await visitor.GetByTestId("kefu-input").FillAsync("转人工");
+        await visitor.GetByTestId("kefu-send").ClickAsync();
+        await Expect(bot.Last).ToContainTextAsync("正在为您转接人工客服");
+        await Expect(visitor.GetByTestId("kefu-queue")).ToContainTextAsync("您是下一位");
+        await visitor.ScreenshotAsync(new() { Path = Artifact("bot-handoff.png") });
+
+        // Agents get the whole transcript and a note with the reason, intent and sentiment.
+        using var api = await server.ClientAsync(chat.AgentId);
+        var conversation = (await ChatFixture.EventuallyAsync(() => api.FindConversationsAsync($"channel=chat&tag=bot_handoff&q={u}"), c => c.Count == 1, "the handed-off chat"))[0]!;
+        var detail = await api.GetFromJsonAsync<JsonObject>($"/api/v1/conversations/{conversation["id"]}");
+        var messages = detail!["messages"]!.AsArray();
+        var note = messages.Single(m => m!["kind"]!.GetValue<string>() == "note")!["text"]!.GetValue<string>();
+        Assert.Contains("customer asked for a person", note);
+        Assert.Contains(messages, m => m!["text"]!.GetValue<string>().Contains($"积分{u}兑换的礼品多久能发货"));
+    }
+
+    private static async Task PublishAsync(HttpClient admin, string question, string[] similar, string answer)
+    {
+        var response = await admin.PostAsJsonAsync("/api/v1/kb/faqs", new { language = "zh-CN", question, similar, answer, status = "published" });
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+    }
+
+    private static async Task WaitForModelsAsync(HttpClient admin) => await ChatFixture.EventuallyAsync(
+        () => admin.GetFromJsonAsync<JsonObject>("/api/v1/assistant/status")!,
+        s => s!["ready"]!.GetValue<bool>() && s["kbVersion"]!.GetValue<long>() >= s["kbVersionInDatabase"]!.GetValue<long>(),
+        "the assistant's models", 60);
+
+    private static string Artifact(string name) => Path.Combine(KefuServer.Artifacts, name);
+}
