@@ -42,7 +42,9 @@ public sealed class AutomationAdminTests(KefuServer server)
         await page.GetByTestId("action-value").First.FillAsync($"invoice-{token}");
         await page.GetByTestId("action-add").ClickAsync();
         await page.GetByTestId("action-type").Nth(1).SelectOptionAsync("SetPriority");
-        await page.GetByTestId("action-value").Nth(1).SelectOptionAsync("high");
+        // The value control becomes a list of priorities once the page has re-rendered the row.
+        await Expect(page.Locator("select[data-testid=action-value]")).ToHaveCountAsync(1);
+        await page.Locator("select[data-testid=action-value]").SelectOptionAsync("high");
         await page.GetByTestId("rule-save").ClickAsync();
         await Expect(page.GetByTestId("rule-item").Filter(new() { HasText = $"发票问题 {token}" })).ToBeVisibleAsync();
         await page.ScreenshotAsync(new() { Path = Path.Combine(KefuServer.Artifacts, "admin-automation.png"), FullPage = true });

@@ -92,7 +92,7 @@ public sealed class IntegrationsAdminTests(KefuServer server)
         await page.ScreenshotAsync(new() { Path = Path.Combine(KefuServer.Artifacts, "web-form-thanks.png"), FullPage = true });
 
         await adminPage.GotoAsync($"/conversations/{reference}");
-        await Expect(adminPage.GetByText("请帮我开具增值税发票。")).ToBeVisibleAsync();
+        await Expect(adminPage.GetByTestId("message-text").Filter(new() { HasText = "请帮我开具增值税发票。" })).ToBeVisibleAsync();
         await Expect(adminPage.GetByText($"发票 {token}").First).ToBeVisibleAsync();
     }
 

@@ -97,6 +97,13 @@ public static class RoutingEngine
             db.ConversationRouting.Add(state);
         }
 
+        // The answer bot has the chat until it hands off: it waits in its team's queue meanwhile and is served from there.
+        if (await Assistant.BotSessions.IsBotHandlingAsync(db, conversation.Id, ct))
+        {
+            state.Queue(teamId, conversation.CreatedAt, now);
+            return new Routed(conversation, false, []);
+        }
+
         var decision = await DecideAsync(db, conversation, request, config, teams, now, ct);
         if (decision.AgentId is not { } agentId)
         {
