@@ -68,6 +68,53 @@ public sealed class BotWidgetTests(KefuServer server)
         Assert.Contains(messages, m => m!["text"]!.GetValue<string>().Contains($"积分{u}兑换的礼品多久能发货"));
     }
 
+    /// <summary>
+    /// The other ways a bot conversation ends, each through the widget: an out-of-scope question gets "I don't know"
+    /// (and a second one hands off: the bot failed twice), anger and a large amount hand off at once, and the agent
+    /// gets the transcript with the reason in a note.
+    /// </summary>
+    [Theory]
+    [InlineData("out_of_scope_then_failed", "今天上海的天气怎么样？|你们老板叫什么名字？", "bot could not answer")]
+    [InlineData("negative_emotion", "你们太差劲了，我非常失望，我要投诉！", "negative emotion")]
+    [InlineData("high_amount", "我这笔订单一共60万元，要全部退款", "large amount")]
+    public async Task Bot_OtherEndings_ReachAnAgentWithTheReason(string scenario, string messages, string reason)
+    {
+        var u = ChatFixture.Unique();
+        using var admin = await server.AdminClientAsync();
+        // The token marks this chat for the search below; no FAQ entry contains it, so nothing matches it.
+        await WaitForModelsAsync(admin);
+        var chat = await server.CreateChatSetupAsync(bot: true);
+        await using var context = await server.Browser.NewContextAsync(new() { BaseURL = server.BaseUrl, Locale = "zh-CN" });
+        var visitor = await context.NewPageAsync();
+        await visitor.GotoAsync(chat.DemoUrl());
+        await visitor.GetByTestId("kefu-launcher").ClickAsync();
+        await Expect(visitor.GetByTestId("kefu-composer")).ToBeVisibleAsync();
+        var bot = visitor.Locator("[data-testid=kefu-message][data-from=bot]");
+
+        var texts = messages.Split('|');
+        for (var i = 0; i < texts.Length; i++)
+        {
+            var before = await bot.CountAsync();
+            await visitor.GetByTestId("kefu-input").FillAsync($"{texts[i]} {u}");
+            await visitor.GetByTestId("kefu-send").ClickAsync();
+            await Expect(bot).Not.ToHaveCountAsync(before);
+            if (scenario == "out_of_scope_then_failed" && i == 0)
+            {
+                // Out of scope: it says so instead of guessing.
+                await Expect(bot.Last).ToContainTextAsync("这个问题我暂时回答不了");
+            }
+        }
+
+        await Expect(bot.Last).ToContainTextAsync("正在为您转接人工客服");
+        await visitor.ScreenshotAsync(new() { Path = Artifact($"bot-{scenario}.png") });
+        using var api = await server.ClientAsync(chat.AgentId);
+        var conversation = (await ChatFixture.EventuallyAsync(() => api.FindConversationsAsync($"channel=chat&tag=bot_handoff&q={u}"), c => c.Count == 1, "the handed-off chat"))[0]!;
+        var detail = await api.GetFromJsonAsync<JsonObject>($"/api/v1/conversations/{conversation["id"]}");
+        var all = detail!["messages"]!.AsArray();
+        Assert.Contains(reason, all.Single(m => m!["kind"]!.GetValue<string>() == "note")!["text"]!.GetValue<string>());
+        Assert.All(texts, t => Assert.Contains(all, m => m!["text"]!.GetValue<string>().Contains(t)));
+    }
+
     private static async Task PublishAsync(HttpClient admin, string question, string[] similar, string answer)
     {
         var response = await admin.PostAsJsonAsync("/api/v1/kb/faqs", new { language = "zh-CN", question, similar, answer, status = "published" });
