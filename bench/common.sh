@@ -85,3 +85,17 @@ server_failures() {
     grep -A 12 -m 3 '^fail:' <<<"$serving" >&2
   fi
 }
+
+# write_doc_section HEADING FILE: puts FILE (which starts with "## HEADING") into docs/benchmarks.md, replacing the
+# section of that heading, or appending it.
+write_doc_section() {
+  python3 - "$ROOT/docs/benchmarks.md" "$1" "$2" <<'PY'
+import os, re, sys
+doc, heading, section = sys.argv[1], sys.argv[2], open(sys.argv[3]).read().rstrip() + "\n"
+text = open(doc).read() if os.path.exists(doc) else "# Benchmarks\n"
+pattern = re.compile(r"^## " + re.escape(heading) + r"\n.*?(?=^## |\Z)", re.S | re.M)
+text = pattern.sub(lambda _: section + "\n", text) if pattern.search(text) else text.rstrip() + "\n\n" + section
+open(doc, "w").write(text)
+PY
+  log "wrote the section \"$1\" into docs/benchmarks.md"
+}

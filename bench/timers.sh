@@ -99,13 +99,5 @@ section="$RESULTS/section.md"
 cat "$section"
 
 if [[ $WRITE_DOC == 1 ]]; then
-  python3 - "$ROOT/docs/benchmarks.md" "$section" <<'PY'
-import re, sys
-doc, section = sys.argv[1], open(sys.argv[2]).read().rstrip() + "\n"
-text = open(doc).read() if __import__("os").path.exists(doc) else "# Benchmarks\n"
-pattern = re.compile(r"^## Timers and routing\n.*?(?=^## |\Z)", re.S | re.M)
-text = pattern.sub(section + "\n", text) if pattern.search(text) else text.rstrip() + "\n\n" + section
-open(doc, "w").write(text)
-PY
-  log "wrote the section into docs/benchmarks.md"
+  write_doc_section "Timers and routing" "$section"
 fi

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Kefu.Core.Common;
 
 namespace Kefu.Server.Infrastructure;
@@ -27,7 +26,7 @@ public static class Wire
     }
 
     public static string Name<T>(T value)
-        where T : struct, System.Enum => JsonNamingPolicy.SnakeCaseLower.ConvertName(value.ToString());
+        where T : struct, System.Enum => WireName.Of(value);
 
     /// <summary>The version in an If-Match header ("5", W/"5" or 5), or null when absent.</summary>
     public static Result<int?> IfMatch(HttpRequest request)

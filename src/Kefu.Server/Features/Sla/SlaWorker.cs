@@ -122,7 +122,7 @@ public sealed class SlaWorker(IServiceScopeFactory scopes, TimeProvider clock, I
                         // Recorded once (unique event), so the sla.breached webhook goes out once, with the breach.
                         await Webhooks.WebhookOutbox.SlaBreachedAsync(db, now,
                             ConversationDto.From(conversation, await ConversationCommands.CustomerNameAsync(db, conversation.CustomerId, ct)),
-                            System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(e.Metric.ToString()), e.DueAt, ct);
+                            WireName.Of(e.Metric), e.DueAt, ct);
                     }
 
                     await NotifyAsync(db, conversation, e, now, ct);
