@@ -131,22 +131,18 @@ public sealed class AutomationJob(
     private async Task<string?> CannedBodyAsync(Guid cannedId, Guid conversationId, CancellationToken ct)
     {
         var canned = await db.CannedResponses.AsNoTracking().FirstOrDefaultAsync(c => c.Id == cannedId, ct);
-        var conversation = await db.Conversations.AsNoTracking().FirstAsync(c => c.Id == conversationId, ct);
-        if (canned is null)
+        if (canned is null || await ConversationQueries.SummaryAsync(db, conversationId, ct) is not { } conversation)
         {
             return null;
         }
 
+        // As the assignee would see it in the composer (no assignee: the agent's name is left empty).
         var customer = await db.Customers.AsNoTracking().Include(c => c.Identities).FirstOrDefaultAsync(c => c.Id == conversation.CustomerId, ct);
         var agent = conversation.AssigneeId is { } a ? await db.Agents.AsNoTracking().Where(x => x.Id == a).Select(x => x.DisplayName).FirstOrDefaultAsync(ct) : null;
-        return CannedVariables.Render(canned.Body, new Dictionary<string, string?>
-        {
-            ["customer.name"] = customer?.DisplayName,
-            ["customer.email"] = customer?.Identities.FirstOrDefault(i => i.Kind == Kefu.Core.Customers.IdentityKind.Email)?.Value,
-            ["agent.name"] = agent,
-            ["conversation.number"] = Conversation.Display(conversation.Number),
-            ["conversation.subject"] = conversation.Subject,
-        });
+        var facts = customer is null
+            ? null
+            : new CannedCustomer(customer.DisplayName, customer.Identities.FirstOrDefault(i => i.Kind == Kefu.Core.Customers.IdentityKind.Email)?.Value);
+        return CannedVariables.Render(canned.Body, CannedResponseCommands.Variables(conversation, facts, agent ?? ""));
     }
 
     private async Task<List<Guid>> RecipientsAsync(IReadOnlyList<string> targets, ConversationDto conversation, CancellationToken ct)
