@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using Kefu.Core.Channels.Chat;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;
 
@@ -113,6 +114,47 @@ public sealed class BotWidgetTests(KefuServer server)
         var all = detail!["messages"]!.AsArray();
         Assert.Contains(reason, all.Single(m => m!["kind"]!.GetValue<string>() == "note")!["text"]!.GetValue<string>());
         Assert.All(texts, t => Assert.Contains(all, m => m!["text"]!.GetValue<string>().Contains(t)));
+    }
+
+    /// <summary>
+    /// A signed-in VIP (the website vouches for its user id; the customer is tagged vip): the bot hands the first
+    /// question straight to a person, and the agent sees the reason.
+    /// </summary>
+    [Fact]
+    public async Task Bot_VipCustomer_HandsOffAtOnce()
+    {
+        var u = ChatFixture.Unique();
+        using var admin = await server.AdminClientAsync();
+        await WaitForModelsAsync(admin);
+        var chat = await server.CreateChatSetupAsync(bot: true);
+        using var api = await server.ClientAsync(chat.AgentId);
+        var externalId = "vip-user-" + u;
+        var created = await api.PostAsJsonAsync("/api/v1/customers", new
+        {
+            name = "王芳",
+            tags = new[] { "vip" },
+            identities = new[] { new { kind = "external", source = $"web:{chat.InboxId:N}", value = externalId } },
+        });
+        Assert.True(created.IsSuccessStatusCode, await created.Content.ReadAsStringAsync());
+        var customerId = (await created.Content.ReadFromJsonAsync<JsonObject>())!["id"]!.GetValue<Guid>();
+
+        await using var context = await server.Browser.NewContextAsync(new() { BaseURL = server.BaseUrl, Locale = "zh-CN" });
+        var visitor = await context.NewPageAsync();
+        var signature = VisitorIdentity.Sign(chat.Secret, externalId);
+        await visitor.GotoAsync(chat.DemoUrl(query: $"&externalId={externalId}&name=王芳&signature={signature}"));
+        await visitor.GetByTestId("kefu-launcher").ClickAsync();
+        await visitor.GetByTestId("kefu-input").FillAsync($"请问发票怎么开 {u}");
+        await visitor.GetByTestId("kefu-send").ClickAsync();
+        var bot = visitor.Locator("[data-testid=kefu-message][data-from=bot]");
+        await Expect(bot.Last).ToContainTextAsync("正在为您转接人工客服");
+        await visitor.ScreenshotAsync(new() { Path = Artifact("bot-vip.png") });
+
+        var conversation = (await ChatFixture.EventuallyAsync(() => api.FindConversationsAsync($"channel=chat&tag=bot_handoff&q={u}"), c => c.Count == 1, "the handed-off chat"))[0]!;
+        Assert.Equal(customerId, conversation["customerId"]!.GetValue<Guid>());
+        var detail = await api.GetFromJsonAsync<JsonObject>($"/api/v1/conversations/{conversation["id"]}");
+        var all = detail!["messages"]!.AsArray();
+        Assert.Contains("VIP customer", all.Single(m => m!["kind"]!.GetValue<string>() == "note")!["text"]!.GetValue<string>());
+        Assert.Contains(all, m => m!["text"]!.GetValue<string>().Contains($"请问发票怎么开 {u}"));
     }
 
     private static async Task PublishAsync(HttpClient admin, string question, string[] similar, string answer)
