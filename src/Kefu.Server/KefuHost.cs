@@ -3,6 +3,7 @@ using Kefu.Data;
 using Kefu.Server.Components;
 using Kefu.Server.Features.Admin;
 using Kefu.Server.Features.Assistant;
+using Kefu.Server.Features.Llm;
 using Kefu.Server.Features.Auth;
 using Kefu.Server.Features.Automation;
 using Kefu.Server.Features.Chat;
@@ -84,6 +85,7 @@ public static class KefuHost
         services.AddKefuRouting();
         services.AddKefuPromises();
         services.AddKefuAssistant();
+        services.AddKefuLlm();
         services.Configure<JsonOptions>(o => Json.Configure(o.SerializerOptions));
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         services.AddProblemDetails(o => o.CustomizeProblemDetails = c =>
@@ -157,6 +159,7 @@ public static class KefuHost
         app.MapAuthorityEndpoints();
         app.MapKnowledgeEndpoints();
         app.MapAssistantEndpoints();
+        app.MapLlmEndpoints();
         app.MapHelpCenterEndpoints();
         app.MapApiTokenEndpoints();
         app.MapAccountEndpoints();

@@ -22,7 +22,8 @@ namespace Kefu.Server.Features.Assistant;
 /// posts twice; the bot's session remembers the last message it handled.
 /// </summary>
 public sealed class AssistantJob(
-    KefuDbContext db, AssistantModels models, RealtimePublisher realtime, TimeProvider clock, IOptions<AssistantOptions> options, ILogger<AssistantJob> log) : IJobHandler
+    KefuDbContext db, AssistantModels models, RealtimePublisher realtime, TimeProvider clock, IOptions<AssistantOptions> options, ILogger<AssistantJob> log,
+    Llm.LlmGateway llm) : IJobHandler
 {
     public const string Kind = "assistant.message";
 
@@ -154,6 +155,16 @@ public sealed class AssistantJob(
             }
         }
 
+        // The optional language model answers from the knowledge base (with sources) where the bot would only suggest or
+        // say it does not know; never when a handoff rule fired. No answer, an error or a timeout: the classic reply.
+        var grounded = eval.Turn.Action is BotAction.Suggest or BotAction.DontKnow
+            ? await Llm.LlmCommands.GroundedReplyAsync(db, llm, snapshot.Knowledge(language), settings.Thresholds, message.Text, language, log, ct)
+            : null;
+        if (grounded is not null)
+        {
+            eval = eval with { Turn = eval.Turn with { Action = BotAction.Answer, FailedRounds = 0 } };
+        }
+
         switch (eval.Turn.Action)
         {
             case BotAction.Answer:
@@ -162,7 +173,7 @@ public sealed class AssistantJob(
                     await SayAsync(MessageKind.Outbound, settings.Greeting(language));
                 }
 
-                await SayAsync(MessageKind.Outbound, BotReplies.Answer(eval.Picked ?? eval.Candidates[0].Item, language));
+                await SayAsync(MessageKind.Outbound, grounded ?? BotReplies.Answer(eval.Picked ?? eval.Candidates[0].Item, language));
                 break;
             case BotAction.Suggest:
                 if (first)
@@ -184,7 +195,8 @@ public sealed class AssistantJob(
                 }
 
                 await SayAsync(MessageKind.Outbound, BotReplies.Handoff(eval.Turn.Handoff.Reason, language));
-                await SayAsync(MessageKind.Note, HandoffNote(eval, session.Turns + 1, eval.Turn.FailedRounds, await CategoryNameAsync(eval.Reading.CategoryId, ct)));
+                await SayAsync(MessageKind.Note, HandoffNote(eval, session.Turns + 1, eval.Turn.FailedRounds, await CategoryNameAsync(eval.Reading.CategoryId, ct))
+                    + await Llm.LlmCommands.HandoffSummaryAsync(db, llm, conversation.Id, language, ct));
                 break;
         }
 
