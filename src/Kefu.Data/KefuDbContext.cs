@@ -114,6 +114,8 @@ public sealed class KefuDbContext(DbContextOptions<KefuDbContext> options)
 
     public DbSet<Kefu.Core.Bot.BotSession> BotSessions => Set<Kefu.Core.Bot.BotSession>();
 
+    public DbSet<Kefu.Core.Bot.Flows.BotFlow> BotFlows => Set<Kefu.Core.Bot.Flows.BotFlow>();
+
     /// <summary>Cookie and antiforgery keys: kept with the data so restarts and several nodes share them.</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
@@ -373,6 +375,7 @@ public sealed class KefuDbContext(DbContextOptions<KefuDbContext> options)
         IntegrationMapping.Map(b);
         RoutingMapping.Map(b);
         KnowledgeMapping.Map(b, IsPostgres);
+        BotFlowMapping.Map(b);
     }
 
     /// <summary>A trigram index for substring search in any language (PostgreSQL; SQLite scans with LIKE).</summary>
