@@ -9,29 +9,36 @@ public static class FlowTriggers
 {
     public static BotFlow? Match(IEnumerable<BotFlow> flows, Guid inboxId, string text, string language)
     {
-        var t = TextNormalizer.Normalize(text);
-        if (t.Length == 0)
-        {
-            return null;
-        }
-
-        var chinese = language.StartsWith("zh", StringComparison.OrdinalIgnoreCase);
         BotFlow? best = null;
         var bestScore = 0;
         foreach (var flow in flows.Where(f => f.Enabled && f.AppliesTo(inboxId)).OrderBy(f => f.CreatedAt).ThenBy(f => f.Id))
         {
-            // The message's own language first; a phrase of the other language counts a little less.
-            foreach (var (phrases, bonus) in new[] { (chinese ? flow.TriggersZh : flow.TriggersEn, 1), (chinese ? flow.TriggersEn : flow.TriggersZh, 0) })
+            var score = Score(flow, text, language);
+            if (score > bestScore)
             {
-                foreach (var phrase in phrases)
+                best = flow;
+                bestScore = score;
+            }
+        }
+
+        return best;
+    }
+
+    /// <summary>How well the message matches the flow's phrases (0: not at all), enabled or not.</summary>
+    public static int Score(BotFlow flow, string text, string language)
+    {
+        var t = TextNormalizer.Normalize(text);
+        var chinese = language.StartsWith("zh", StringComparison.OrdinalIgnoreCase);
+        var best = 0;
+        // The message's own language first; a phrase of the other language counts a little less.
+        foreach (var (phrases, bonus) in new[] { (chinese ? flow.TriggersZh : flow.TriggersEn, 1), (chinese ? flow.TriggersEn : flow.TriggersZh, 0) })
+        {
+            foreach (var phrase in phrases)
+            {
+                var p = TextNormalizer.Normalize(phrase);
+                if (p.Length > 0 && t.Contains(p, StringComparison.Ordinal))
                 {
-                    var p = TextNormalizer.Normalize(phrase);
-                    var score = p.Length * 2 + bonus;
-                    if (p.Length > 0 && score > bestScore && t.Contains(p, StringComparison.Ordinal))
-                    {
-                        best = flow;
-                        bestScore = score;
-                    }
+                    best = Math.Max(best, p.Length * 2 + bonus);
                 }
             }
         }
