@@ -95,6 +95,8 @@ public sealed record BotFlowRequest(
     string? Name, bool? Enabled, IReadOnlyList<Guid>? InboxIds, IReadOnlyList<string>? TriggersZh, IReadOnlyList<string>? TriggersEn, string? FaqKey,
     IReadOnlyList<FlowStepBody>? Steps)
 {
+    public static BotFlowRequest FromDto(BotFlowDto f) => new(f.Name, f.Enabled, f.InboxIds, f.TriggersZh, f.TriggersEn, f.FaqKey, f.Steps);
+
     public static BotFlowRequest From(BotFlow f) => new(f.Name, f.Enabled, f.InboxIds, f.TriggersZh, f.TriggersEn, f.FaqKey, f.Steps.Select(FlowStepBody.From).ToList());
 }
 
