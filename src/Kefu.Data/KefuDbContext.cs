@@ -116,6 +116,8 @@ public sealed class KefuDbContext(DbContextOptions<KefuDbContext> options)
 
     public DbSet<Kefu.Core.Llm.LlmSettings> LlmSettings => Set<Kefu.Core.Llm.LlmSettings>();
 
+    public DbSet<Kefu.Core.Bot.Flows.BotFlow> BotFlows => Set<Kefu.Core.Bot.Flows.BotFlow>();
+
     /// <summary>Cookie and antiforgery keys: kept with the data so restarts and several nodes share them.</summary>
     public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
@@ -376,6 +378,7 @@ public sealed class KefuDbContext(DbContextOptions<KefuDbContext> options)
         RoutingMapping.Map(b);
         KnowledgeMapping.Map(b, IsPostgres);
         LlmMapping.Map(b);
+        BotFlowMapping.Map(b);
     }
 
     /// <summary>A trigram index for substring search in any language (PostgreSQL; SQLite scans with LIKE).</summary>

@@ -1,3 +1,5 @@
+using Kefu.Core.Bot.Flows;
+
 namespace Kefu.Core.Bot;
 
 public enum BotState
@@ -42,6 +44,9 @@ public sealed class BotSession
 
     public DateTimeOffset? HandedOffAt { get; private set; }
 
+    /// <summary>The flow in progress (waiting for the customer's answer), or null.</summary>
+    public FlowRun? Flow { get; private set; }
+
     public DateTimeOffset CreatedAt { get; private set; }
 
     public DateTimeOffset UpdatedAt { get; private set; }
@@ -66,10 +71,29 @@ public sealed class BotSession
         Turns++;
         FailedRounds = turn.FailedRounds;
         Suggestions = turn.Action == BotAction.Suggest ? turn.Candidates.Select(c => c.Id).ToList() : [];
+        Flow = null;
         if (turn.Action == BotAction.Handoff)
         {
             State = BotState.HandedOff;
             HandoffReason = turn.Handoff.Reason is { } r ? Common.WireName.Of(r) : null;
+            HandedOffAt = now;
+        }
+
+        UpdatedAt = now;
+        Version++;
+    }
+
+    /// <summary>Records a flow's round: the run goes on (waiting for an answer), ends, or hands off. Failed rounds are untouched.</summary>
+    public void RecordFlow(Guid messageId, FlowTurn turn, DateTimeOffset now)
+    {
+        LastMessageId = messageId;
+        Turns++;
+        Suggestions = [];
+        Flow = turn.Status == FlowStatus.WaitingForAnswer ? turn.Run : null;
+        if (turn.Status == FlowStatus.HandOff)
+        {
+            State = BotState.HandedOff;
+            HandoffReason = Common.WireName.Of(turn.Handoff ?? Kefu.Core.Bot.HandoffReason.FlowFailed);
             HandedOffAt = now;
         }
 
@@ -83,6 +107,7 @@ public sealed class BotSession
         if (State == BotState.Active)
         {
             State = BotState.Stopped;
+            Flow = null;
             UpdatedAt = now;
             Version++;
         }
@@ -95,6 +120,7 @@ public sealed class BotSession
         {
             State = BotState.HandedOff;
             HandoffReason = "bot_error";
+            Flow = null;
             HandedOffAt = now;
             UpdatedAt = now;
             Version++;

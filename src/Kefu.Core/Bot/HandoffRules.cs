@@ -8,6 +8,12 @@ public enum HandoffReason
     BotFailed,
     Vip,
     HighAmount,
+
+    /// <summary>A flow could not go on: its lookup failed, or the customer never gave a valid answer.</summary>
+    FlowFailed,
+
+    /// <summary>A flow reached its handoff step.</summary>
+    FlowHandoff,
 }
 
 /// <summary>An inbox's handoff rules (admin-configurable; these defaults ship with Kefu).</summary>

@@ -286,6 +286,9 @@ namespace Kefu.Migrations.Postgres.Migrations
                     b.Property<int>("FailedRounds")
                         .HasColumnType("integer");
 
+                    b.Property<string>("Flow")
+                        .HasColumnType("text");
+
                     b.Property<DateTimeOffset?>("HandedOffAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -376,6 +379,60 @@ namespace Kefu.Migrations.Postgres.Migrations
                     b.HasKey("InboxId");
 
                     b.ToTable("BotSettings", (string)null);
+                });
+
+            modelBuilder.Entity("Kefu.Core.Bot.Flows.BotFlow", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<bool>("Enabled")
+                        .HasColumnType("boolean");
+
+                    b.Property<string>("FaqKey")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("InboxIds")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)");
+
+                    b.Property<string>("Steps")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("TriggersEn")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<string>("TriggersZh")
+                        .IsRequired()
+                        .HasColumnType("text");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Enabled");
+
+                    b.HasIndex("Name")
+                        .IsUnique();
+
+                    b.ToTable("BotFlows", (string)null);
                 });
 
             modelBuilder.Entity("Kefu.Core.Calendars.BusinessCalendar", b =>

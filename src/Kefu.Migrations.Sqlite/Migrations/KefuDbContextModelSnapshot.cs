@@ -280,6 +280,9 @@ namespace Kefu.Migrations.Sqlite.Migrations
                     b.Property<int>("FailedRounds")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("Flow")
+                        .HasColumnType("TEXT");
+
                     b.Property<long?>("HandedOffAt")
                         .HasColumnType("INTEGER");
 
@@ -370,6 +373,60 @@ namespace Kefu.Migrations.Sqlite.Migrations
                     b.HasKey("InboxId");
 
                     b.ToTable("BotSettings", (string)null);
+                });
+
+            modelBuilder.Entity("Kefu.Core.Bot.Flows.BotFlow", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("Enabled")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("FaqKey")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("InboxIds")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Steps")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TriggersEn")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("TriggersZh")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Version")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Enabled");
+
+                    b.HasIndex("Name")
+                        .IsUnique();
+
+                    b.ToTable("BotFlows", (string)null);
                 });
 
             modelBuilder.Entity("Kefu.Core.Calendars.BusinessCalendar", b =>

@@ -63,6 +63,7 @@ public static class AssistantEndpoints
             .WithSummary("Tell the assistant an FAQ suggestion was used for this conversation: the customer's wording trains the bot's classifier.");
         bot.MapGet("/assistant/status", Status).RequireAuthorization(Policies.DirectoryRead)
             .WithSummary("Which knowledge-base version the assistant's models were built from, when, and how many items each language has.");
+        BotFlows.BotFlowEndpoints.MapBotFlowEndpoints(app);
     }
 
     private static async Task<Results<Ok<BotSettingsDto>, ProblemHttpResult>> GetSettings(Guid inboxId, KefuDbContext db, CancellationToken ct)

@@ -1,10 +1,12 @@
 using System.Globalization;
 using Kefu.Core.Bot;
+using Kefu.Core.Bot.Flows;
 using Kefu.Core.Common;
 using Kefu.Core.Knowledge;
 using Kefu.Core.Sla;
 using Kefu.Core.Tickets;
 using Kefu.Data;
+using Kefu.Server.Features.BotFlows;
 using Kefu.Server.Features.Conversations;
 using Kefu.Server.Features.Knowledge;
 using Kefu.Server.Jobs;
@@ -19,13 +21,17 @@ namespace Kefu.Server.Features.Assistant;
 /// message; then, when the conversation is a chat the bot is handling, runs one bot round — answer, suggest the top 3,
 /// say it does not know, or hand off to a person (a note for agents with intent, sentiment and reason; the chat then
 /// waits in the queue as usual). Bot messages carry client ids derived from the customer's message, so a retry never
-/// posts twice; the bot's session remembers the last message it handled.
+/// posts twice; the bot's session remembers the last message it handled. A bot flow in progress (order status …)
+/// takes the customer's answer instead, unless the customer's own signals hand off first.
 /// </summary>
 public sealed class AssistantJob(
-    KefuDbContext db, AssistantModels models, RealtimePublisher realtime, TimeProvider clock, IOptions<AssistantOptions> options, ILogger<AssistantJob> log,
-    Llm.LlmGateway llm) : IJobHandler
+    KefuDbContext db, AssistantModels models, RealtimePublisher realtime, TimeProvider clock, IOptions<AssistantOptions> options, FlowLookup lookup,
+    Llm.LlmGateway llm, ILogger<AssistantJob> log) : IJobHandler
 {
     public const string Kind = "assistant.message";
+
+    /// <summary>A flow left unanswered this long is dropped: the next message is a new question.</summary>
+    public static readonly TimeSpan FlowIdle = TimeSpan.FromMinutes(30);
 
     public static readonly Actor Bot = new(ActorKind.Bot, null, "bot");
 
@@ -155,6 +161,47 @@ public sealed class AssistantJob(
             }
         }
 
+        // Flows: a run in progress takes the answer; else a trigger phrase (or the FAQ entry a flow is attached to)
+        // starts one. The customer's own signals (转人工, anger, VIP, a large amount) hand off first, as always.
+        if (!HandoffPolicy.Decide(settings.Rules, eval.Signals with { FailedRounds = 0 }).HandOff
+            && await FlowTurnAsync(session, eval, message.Text, now, ct) is { } flowStart)
+        {
+            var round = await FlowRounds.CompleteAsync(flowStart.Flow, flowStart.Turn, lookup, clock, ct);
+            var turn = round.Turn;
+            var flowLanguage = flowStart.Turn.Run?.Language ?? session.Flow?.Language ?? language;
+            if (first)
+            {
+                await SayAsync(MessageKind.Outbound, settings.Greeting(flowLanguage));
+            }
+
+            foreach (var reply in turn.Replies.Where(r => r.Length > 0))
+            {
+                await SayAsync(MessageKind.Outbound, reply);
+            }
+
+            if (turn.Status == FlowStatus.Cancelled)
+            {
+                await SayAsync(MessageKind.Outbound, FlowRounds.Cancelled(flowLanguage));
+            }
+            else if (turn.Status == FlowStatus.HandOff)
+            {
+                var reason = turn.Handoff ?? HandoffReason.FlowFailed;
+                await SayAsync(MessageKind.Outbound, turn.HandoffMessage ?? BotReplies.Handoff(reason, flowLanguage));
+                await SayAsync(MessageKind.Note, FlowHandoffNote(eval, reason, turn, round.Lookups, session.Turns + 1));
+            }
+
+            db.ChangeTracker.Clear();
+            db.BotSessions.Attach(session);
+            session.RecordFlow(message.Id, turn, now);
+            await db.SaveChangesAsync(ct);
+            if (turn.Status == FlowStatus.HandOff)
+            {
+                await HandOffAsync(conversation, session, new HandoffDecision([turn.Handoff ?? HandoffReason.FlowFailed]), now, ct);
+            }
+
+            return JobOutcome.Done;
+        }
+
         // The optional language model answers from the knowledge base (with sources) where the bot would only suggest or
         // say it does not know; never when a handoff rule fired. No answer, an error or a timeout: the classic reply.
         var grounded = eval.Turn.Action is BotAction.Suggest or BotAction.DontKnow
@@ -229,6 +276,34 @@ public sealed class AssistantJob(
         }
 
         await realtime.PublishAsync(new QueueChanged(session.InboxId));
+    }
+
+    /// <summary>The flow's turn for this message: the answer to the run in progress, or a flow the message starts; null when no flow applies.</summary>
+    private async Task<(BotFlow Flow, FlowTurn Turn)?> FlowTurnAsync(BotSession session, BotEvaluation eval, string text, DateTimeOffset now, CancellationToken ct)
+    {
+        var flows = await db.BotFlows.AsNoTracking().Where(f => f.Enabled).ToListAsync(ct);
+        if (session.Flow is { } run && now - run.UpdatedAt < FlowIdle
+            && flows.FirstOrDefault(f => f.Id == run.FlowId && f.AppliesTo(session.InboxId)) is { } current
+            && FlowMachine.Answer(current, run, text, now) is { Status: not FlowStatus.Abandoned } answered)
+        {
+            return (current, answered);
+        }
+
+        // A run whose flow was disabled, deleted or changed, or left idle, is dropped (the round records no run).
+        var started = FlowTriggers.Match(flows, session.InboxId, text, eval.Language)
+            ?? (eval.Picked is { } faq ? FlowTriggers.ForFaq(flows, session.InboxId, faq.Id) : null);
+        return started is null ? null : (started, FlowMachine.Start(started, eval.Language, now));
+    }
+
+    private static string FlowHandoffNote(BotEvaluation eval, HandoffReason reason, FlowTurn turn, IReadOnlyList<LookupCall> lookups, int rounds)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        return string.Join("\n",
+            "🤖 Bot handoff · 机器人转人工",
+            "Reason · 原因: " + BotReplies.ReasonName(reason),
+            FlowRounds.NoteLines(turn.Run, turn, lookups),
+            $"Sentiment · 情绪: {eval.Reading.SentimentLabel} ({eval.Reading.Sentiment.ToString("+0.00;-0.00;0.00", inv)})",
+            $"Bot rounds · 机器人轮次: {rounds}; the transcript is above · 对话记录见上方.");
     }
 
     private static string HandoffNote(BotEvaluation eval, int rounds, int failed, string? category)

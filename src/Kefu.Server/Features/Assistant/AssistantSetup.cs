@@ -36,6 +36,7 @@ public static class AssistantSetup
         services.AddSingleton<AssistantTrainer>();
         services.AddHostedService(sp => sp.GetRequiredService<AssistantTrainer>());
         services.AddJobHandler<AssistantJob>(AssistantJob.Kind);
+        BotFlows.FlowLookup.Configure(services);
     }
 }
 

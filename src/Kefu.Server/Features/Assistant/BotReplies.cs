@@ -27,6 +27,8 @@ public static class BotReplies
     {
         (HandoffReason.BotFailed, true) => "抱歉没能帮到您，正在为您转接人工客服，请稍候。",
         (HandoffReason.BotFailed, false) => "Sorry I couldn't help. I'm connecting you with a person; please hold on.",
+        (HandoffReason.FlowFailed, true) => "抱歉，暂时没能为您查到，正在为您转接人工客服，请稍候。",
+        (HandoffReason.FlowFailed, false) => "Sorry, I couldn't look that up right now. I'm connecting you with a person; please hold on.",
         (HandoffReason.NegativeEmotion, true) => "非常抱歉给您带来不好的体验，正在为您转接人工客服，请稍候。",
         (HandoffReason.NegativeEmotion, false) => "I'm sorry about this. I'm connecting you with a person right away; please hold on.",
         (_, true) => "好的，正在为您转接人工客服，请稍候。",
@@ -40,5 +42,7 @@ public static class BotReplies
         HandoffReason.BotFailed => "bot could not answer · 机器人未能解答",
         HandoffReason.Vip => "VIP customer · VIP 客户",
         HandoffReason.HighAmount => "large amount · 涉及金额较大",
+        HandoffReason.FlowFailed => "bot flow could not finish · 机器人流程未能完成",
+        HandoffReason.FlowHandoff => "bot flow handed off · 机器人流程转人工",
     };
 }
