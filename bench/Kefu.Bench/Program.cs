@@ -20,6 +20,8 @@ using Kefu.Data;
 //   chat-count  --data-dir DIR --result F.json [--server-log F]   count the stored messages (server stopped) and the
 //               server's logged failures into the result
 //   chat-report --result F.json [--doc docs/benchmarks.md] [--machine FILE] [--command TEXT]
+// and of bench/bot.sh (the FAQ matcher at knowledge-base sizes up to 10,000 entries, one core):
+//   faq --kb KB.csv --test TEST.csv --entries N [--passes P]   print one Markdown table row
 // and of bench/webhooks.sh (webhook delivery throughput against a local receiver):
 //   webhooks --database D --url U --email E [--subscriptions K --messages N --workers W --concurrency C --ceiling-seconds S] --out F.json
 //   webhooks-report --results DIR [--doc docs/benchmarks.md] [--machine FILE] [--command TEXT]
@@ -100,6 +102,15 @@ switch (args[0])
             int.Parse(options.GetValueOrDefault("repetitions", "200"), CultureInfo.InvariantCulture));
         Console.WriteLine($"| {r.Database} | {r.Conversations:N0} open + {r.Conversations:N0} pending jobs | {r.LoadSeconds:0} s | {r.SlaTickMs:0.00} ms ({r.DueFound} due) | " +
             $"{r.JobTickMs:0.00} ms | {r.FullScanMs:N0} ms | {r.FullScanMs / Math.Max(r.SlaTickMs, 0.001):N0} × | {r.DatabaseBytes / 1048576.0:N0} MiB |");
+        return 0;
+    }
+
+    case "faq":
+    {
+        var r = FaqLatency.Run(Get("kb"), Get("test"), int.Parse(Get("entries"), CultureInfo.InvariantCulture),
+            int.Parse(options.GetValueOrDefault("passes", "5"), CultureInfo.InvariantCulture));
+        Console.WriteLine($"| {r.Entries:N0} ({r.Phrasings:N0} phrasings) | {r.Classifier} | {r.BuildSeconds:0.0} s | {r.P50Ms:0.00} ms | **{r.P99Ms:0.00} ms** | {r.MaxMs:0.0} ms | " +
+            $"{r.SearchP50Ms:0.00} / {r.SearchP99Ms:0.00} ms | {r.P99Ms / Math.Max(r.SearchP99Ms, 0.001):0.0} × | {r.Top1SameAnswer}/{r.InScope} |");
         return 0;
     }
 

@@ -36,5 +36,32 @@ public sealed class FaqMatcherTests : IDisposable
         Assert.Empty(index.Search("？？"));
     }
 
+    /// <summary>
+    /// The classifier of large knowledge bases (a multi-class perceptron) ranks the same entries first, and never answers
+    /// an unrelated message (with four entries its normalised confidence cannot fall below chance, so it may suggest).
+    /// </summary>
+    [Theory]
+    [InlineData("我想申请退货", "R1")]
+    [InlineData("退款到账要几天啊", "R2")]
+    [InlineData("發票在哪裡申請", "I1")]
+    [InlineData("my package, where is it", "D1")]
+    [InlineData("帮我写首诗", null)]
+    public void Match_LargeKnowledgeBaseClassifier_SameDecisions(string text, string? id)
+    {
+        using var large = FaqMatcher.Build(Fixtures.Kb(), options: FaqMatcher.LargeClassifier);
+
+        var result = large.Match(text);
+
+        if (id is null)
+        {
+            Assert.NotEqual(AnswerTier.Answer, result.Tier);
+        }
+        else
+        {
+            Assert.Equal(id, result.Best?.Id);
+            Assert.NotEqual(AnswerTier.OutOfScope, result.Tier);
+        }
+    }
+
     public void Dispose() => matcher.Dispose();
 }

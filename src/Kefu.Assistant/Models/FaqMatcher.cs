@@ -29,6 +29,7 @@ public sealed class FaqMatcher : IDisposable
     private readonly TextClassifier classifier;
     private readonly FaqIndex index;
     private readonly Dictionary<string, HashSet<string>[]> bigrams;
+    private readonly Dictionary<string, int> labelIndex;
 
     private FaqMatcher(TextClassifier classifier, FaqIndex index, IReadOnlyList<FaqEntry> entries, AnswerThresholds thresholds)
     {
@@ -37,7 +38,25 @@ public sealed class FaqMatcher : IDisposable
         Thresholds = thresholds;
         Entries = entries.ToDictionary(e => e.Id, StringComparer.Ordinal);
         bigrams = entries.ToDictionary(e => e.Id, e => e.Phrasings.Select(p => Bigrams(TextNormalizer.Normalize(p))).ToArray(), StringComparer.Ordinal);
+        labelIndex = classifier.Labels.Select((label, i) => (label, i)).ToDictionary(x => x.label, x => x.i, StringComparer.Ordinal);
     }
+
+    /// <summary>Above this many entries the classifier is <see cref="LargeClassifier"/>.</summary>
+    public const int LargeKnowledgeBase = 1000;
+
+    /// <summary>
+    /// The classifier up to <see cref="LargeKnowledgeBase"/> entries: one-versus-all averaged perceptrons over ML.NET's
+    /// word and character n-grams, the most accurate on faq_zh_ecommerce dev. Its training grows with entries ×
+    /// phrasings and its answer time with the entries (about 28 s and 7 ms at 1,000 entries).
+    /// </summary>
+    public static TextClassifierOptions SmallClassifier { get; } = new() { CharNgrams = 3 };
+
+    /// <summary>
+    /// The classifier for larger knowledge bases: one multi-class perceptron over the same features, whose training
+    /// and answer time grow with the features entries share, not with their number (docs/benchmarks.md: 10,000
+    /// entries). On the 80 entries of faq_zh_ecommerce it ranks a little worse and answers less often directly.
+    /// </summary>
+    public static TextClassifierOptions LargeClassifier { get; } = new() { CharNgrams = 3, Trainer = ClassifierTrainer.SparseMulticlassPerceptron };
 
     public AnswerThresholds Thresholds { get; }
 
@@ -51,7 +70,7 @@ public sealed class FaqMatcher : IDisposable
         }
 
         var examples = entries.SelectMany(e => e.Phrasings.Select(p => new LabelledText(p, e.Id))).Concat(corrections ?? []).ToList();
-        var classifier = TextClassifier.Train(examples, options ?? new TextClassifierOptions { CharNgrams = 3 });
+        var classifier = TextClassifier.Train(examples, options ?? (entries.Count > LargeKnowledgeBase ? LargeClassifier : SmallClassifier));
         return new FaqMatcher(classifier, new FaqIndex(entries), entries, thresholds ?? DefaultThresholds);
     }
 
@@ -75,7 +94,7 @@ public sealed class FaqMatcher : IDisposable
         var retrieval = hits.ToDictionary(h => h.Id, h => topRetrieval > 0 ? h.Score / topRetrieval : 0, StringComparer.Ordinal);
         var query = Bigrams(normalized);
         var candidates = new Dictionary<string, FaqMatch>(StringComparer.Ordinal);
-        var byClassifier = Enumerable.Range(0, p.Length).OrderByDescending(i => p[i]).Take(10).Select(i => classifier.Labels[i]);
+        var byClassifier = Top(p, 10).Select(i => classifier.Labels[i]);
         foreach (var id in byClassifier.Concat(hits.Take(10).Select(h => h.Id)))
         {
             if (candidates.ContainsKey(id) || !bigrams.TryGetValue(id, out var phrasings))
@@ -85,7 +104,7 @@ public sealed class FaqMatcher : IDisposable
 
             // Above chance only: with few entries even an unrelated message gets 1/K from the classifier.
             var chance = 1.0 / p.Length;
-            var clf = Math.Max(0, (p[IndexOf(id)] - chance) / (1 - chance));
+            var clf = Math.Max(0, (p[labelIndex[id]] - chance) / (1 - chance));
             var ret = retrieval.GetValueOrDefault(id);
             var overlap = phrasings.Max(ph => Overlap(query, ph));
             var confidence = ClassifierWeight * clf + RetrievalWeight * ret * overlap + OverlapWeight * overlap;
@@ -97,17 +116,31 @@ public sealed class FaqMatcher : IDisposable
 
     public void Dispose() => index.Dispose();
 
-    private int IndexOf(string id)
+    // The indices of the k largest values, largest first, without sorting all of them.
+    private static List<int> Top(float[] values, int k)
     {
-        for (var i = 0; i < classifier.Labels.Count; i++)
+        var top = new List<int>(k + 1);
+        for (var i = 0; i < values.Length; i++)
         {
-            if (classifier.Labels[i] == id)
+            if (top.Count == k && values[i] <= values[top[^1]])
             {
-                return i;
+                continue;
+            }
+
+            var at = top.Count;
+            while (at > 0 && values[top[at - 1]] < values[i])
+            {
+                at--;
+            }
+
+            top.Insert(at, i);
+            if (top.Count > k)
+            {
+                top.RemoveAt(k);
             }
         }
 
-        return -1;
+        return top;
     }
 
     // Share of the phrasing's character bigrams found in the message (a long message with a lead-in still covers
