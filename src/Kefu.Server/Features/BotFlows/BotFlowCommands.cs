@@ -1,3 +1,4 @@
+using Kefu.Server.Infrastructure;
 using Kefu.Core.Bot.Flows;
 using Kefu.Core.Common;
 using Kefu.Data;
@@ -100,15 +101,8 @@ public sealed record BotFlowRequest(
     public static BotFlowRequest From(BotFlow f) => new(f.Name, f.Enabled, f.InboxIds, f.TriggersZh, f.TriggersEn, f.FaqKey, f.Steps.Select(FlowStepBody.From).ToList());
 }
 
-/// <summary>A lookup's header secret, encrypted with Data Protection (its key ring is in the database, shared by every node).</summary>
-public sealed class FlowSecrets(IDataProtectionProvider provider)
-{
-    private readonly IDataProtector protector = provider.CreateProtector("Kefu.BotFlows.LookupSecrets.v1");
-
-    public string Protect(string secret) => protector.Protect(secret);
-
-    public string Unprotect(string? stored) => string.IsNullOrEmpty(stored) ? "" : protector.Unprotect(stored);
-}
+/// <summary>A lookup's header secret (see <see cref="StoredSecrets"/>).</summary>
+public sealed class FlowSecrets(IDataProtectionProvider provider) : StoredSecrets(provider, "Kefu.BotFlows.LookupSecrets.v1");
 
 /// <summary>Saving flows, shared by the API and the admin page.</summary>
 public static class BotFlowCommands

@@ -1,3 +1,4 @@
+using Kefu.Server.Infrastructure;
 using System.Net.Sockets;
 using Kefu.Core.Channels.Email;
 using MailKit;
@@ -8,15 +9,8 @@ using Microsoft.AspNetCore.DataProtection;
 
 namespace Kefu.Server.Features.Email;
 
-/// <summary>Mail passwords are stored encrypted with Data Protection (its key ring lives in the database, shared by every node).</summary>
-public sealed class MailSecrets(IDataProtectionProvider provider)
-{
-    private readonly IDataProtector protector = provider.CreateProtector("Kefu.Email.Passwords.v1");
-
-    public string Protect(string password) => protector.Protect(password);
-
-    public string Unprotect(string stored) => stored.Length == 0 ? "" : protector.Unprotect(stored);
-}
+/// <summary>Mail passwords (see <see cref="StoredSecrets"/>).</summary>
+public sealed class MailSecrets(IDataProtectionProvider provider) : StoredSecrets(provider, "Kefu.Email.Passwords.v1");
 
 /// <summary>Where and how to reach one mail server.</summary>
 public sealed record MailEndpoint(string Host, int Port, MailSecurity Security, string User, string Password);

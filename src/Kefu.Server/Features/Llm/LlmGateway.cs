@@ -1,3 +1,4 @@
+using Kefu.Server.Infrastructure;
 using System.ClientModel;
 using System.ClientModel.Primitives;
 using System.Collections.Concurrent;
@@ -18,15 +19,8 @@ public sealed record LlmUnavailable(string Message) : Error(Message);
 /// <summary>What the model said and how long it took.</summary>
 public sealed record LlmReply(string Text, int Milliseconds);
 
-/// <summary>The model's API key is stored encrypted with Data Protection (its key ring lives in the database, shared by every node).</summary>
-public sealed class LlmSecrets(IDataProtectionProvider provider)
-{
-    private readonly IDataProtector protector = provider.CreateProtector("Kefu.Llm.ApiKey.v1");
-
-    public string Protect(string key) => protector.Protect(key);
-
-    public string Unprotect(string stored) => stored.Length == 0 ? "" : protector.Unprotect(stored);
-}
+/// <summary>The model's API key (see <see cref="StoredSecrets"/>).</summary>
+public sealed class LlmSecrets(IDataProtectionProvider provider) : StoredSecrets(provider, "Kefu.Llm.ApiKey.v1");
 
 /// <summary>
 /// Talks to any OpenAI-compatible chat-completions endpoint through Microsoft.Extensions.AI's <see cref="IChatClient"/>
